@@ -33,8 +33,10 @@ export const DOCUMENT_CLIENT_TRANSLATE = {
  * Used by `startDynalite` and by the local stack. An already existing table is accepted as is.
  */
 export async function createTable(client: DynamoDBDocumentClient | DynamoDBClient, name: string): Promise<void> {
+  // A document client sends plain client-dynamodb commands unchanged; the cast only unifies the overloads.
+  const raw = client as DynamoDBClient;
   try {
-    await client.send(
+    await raw.send(
       new CreateTableCommand({
         TableName: name,
         AttributeDefinitions: [
@@ -53,7 +55,7 @@ export async function createTable(client: DynamoDBDocumentClient | DynamoDBClien
   }
   // dynalite keeps a table CREATING for createTableMs (0 here, but the switch is still asynchronous).
   for (let attempt = 0; attempt < 200; attempt++) {
-    const described = await client.send(new DescribeTableCommand({ TableName: name }));
+    const described = await raw.send(new DescribeTableCommand({ TableName: name }));
     if (described.Table?.TableStatus === 'ACTIVE') return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
