@@ -126,3 +126,13 @@ export interface CheckpointSource {
 export interface Clock {
   now(): number;
 }
+
+/**
+ * A small synchronous key/value cache (the warm in-container LRU in Lambda, a Map in tests). Used for
+ * checkpoint evaluation results; the engine checks freshness itself with the Clock, so the adapter's own
+ * TTL only bounds memory.
+ */
+export interface KeyValueCache<T> {
+  get(key: string): T | undefined;
+  set(key: string, value: T): void;
+}

@@ -1,0 +1,124 @@
+/**
+ * Typed domain errors of the conversation engine. Each carries what a caller needs to act on it and an
+ * HTTP status the handler maps it to (middy style: `expose` says whether the message may reach the client).
+ * The store's own errors (VersionConflictError, StoreUnavailableError) live in ports.ts.
+ */
+import type { BadRequestBody, FieldProblem } from '../contracts/api.js';
+import type { CheckpointStatus } from './state.js';
+
+/** Base class: an error the handler turns into an HTTP answer with this status. */
+export abstract class DomainError extends Error {
+  abstract readonly statusCode: number;
+  /** Whether the message is safe to show the client (4xx: yes; 5xx: no). */
+  get expose(): boolean {
+    return this.statusCode < 500;
+  }
+}
+
+/** The request is invalid (→ 400 with the body naming each bad field). */
+export class RequestValidationError extends DomainError {
+  override readonly name = 'RequestValidationError';
+  readonly statusCode = 400;
+  constructor(readonly body: BadRequestBody) {
+    super(`${body.error}: ${body.details.map((d) => d.field).join(', ')}`);
+  }
+  /** Convenience for a single bad field. */
+  static field(field: string, problem: string): RequestValidationError {
+    const details: FieldProblem[] = [{ field, problem }];
+    return new RequestValidationError({ error: 'invalid request', details });
+  }
+}
+
+/**
+ * No conversation with this id for this caller (→ 404). Also used when the conversation belongs to another
+ * individual, so the answer never reveals that someone else's conversation exists.
+ */
+export class ConversationNotFoundError extends DomainError {
+  override readonly name = 'ConversationNotFoundError';
+  readonly statusCode = 404;
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} not found`);
+  }
+}
+
+/** Another writer changed the conversation while this turn ran (→ 409 with Retry-After). */
+export class TurnConflictError extends DomainError {
+  override readonly name = 'TurnConflictError';
+  readonly statusCode = 409;
+  constructor(
+    readonly conversationId: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`conversation ${conversationId} was changed by a concurrent request; retry the turn`);
+  }
+}
+
+/** An operator asked to resume a conversation that is not paused (→ 409). */
+export class ConversationNotPausedError extends DomainError {
+  override readonly name = 'ConversationNotPausedError';
+  readonly statusCode = 409;
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} is not paused`);
+  }
+}
+
+/** A checkpoint was asked to move along an edge the lifecycle does not have. A bug, never user input. */
+export class IllegalCheckpointTransitionError extends DomainError {
+  override readonly name = 'IllegalCheckpointTransitionError';
+  readonly statusCode = 500;
+  constructor(
+    readonly checkpointId: string,
+    readonly from: CheckpointStatus,
+    readonly to: CheckpointStatus,
+  ) {
+    super(`checkpoint ${checkpointId}: illegal transition ${from} → ${to}`);
+  }
+}
+
+/** The plan named by a conversation is not in the catalog (e.g. removed by a deploy). */
+export class UnknownPlanError extends DomainError {
+  override readonly name = 'UnknownPlanError';
+  readonly statusCode = 400;
+  constructor(
+    readonly planId: string,
+    readonly accepted: readonly string[],
+  ) {
+    super(`unknown plan '${planId}'; accepted: ${accepted.join(', ')}`);
+  }
+}
+
+/** A plan catalog file or a checkpoint list breaks a catalog rule (duplicate id, empty task, bad schema). */
+export class PlanCatalogError extends DomainError {
+  override readonly name = 'PlanCatalogError';
+  readonly statusCode = 500;
+  constructor(
+    readonly source: string,
+    readonly problem: string,
+  ) {
+    super(`plan catalog ${source}: ${problem}`);
+  }
+}
+
+/** A stored conversation could not be read as any known schema version. */
+export class StateMigrationError extends DomainError {
+  override readonly name = 'StateMigrationError';
+  readonly statusCode = 500;
+  constructor(
+    readonly fromVersion: unknown,
+    readonly problem: string,
+  ) {
+    super(`cannot migrate conversation state from schema_version ${String(fromVersion)}: ${problem}`);
+  }
+}
+
+/** The task stack violates an invariant (see checkTaskStack); raised instead of persisting it. */
+export class InconsistentTaskStackError extends DomainError {
+  override readonly name = 'InconsistentTaskStackError';
+  readonly statusCode = 500;
+  constructor(
+    readonly conversationId: string,
+    readonly violations: readonly string[],
+  ) {
+    super(`conversation ${conversationId}: inconsistent task stack: ${violations.join('; ')}`);
+  }
+}
