@@ -1,0 +1,34 @@
+/**
+ * The single DynamoDB table: conversation state (CONV#<id>/STATE), turn log (CONV#<id>/TURN#<seq>),
+ * circuit-breaker state (BREAKER#<agent>/STATE) and idempotency records (IDEMPOTENCY#<key>/REQUEST).
+ * On-demand, TTL on `expires_at`, point-in-time recovery, encrypted (AWS-managed, or the customer key).
+ */
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+export interface StateTableProps {
+  removalPolicy: RemovalPolicy;
+  deletionProtection: boolean;
+  key?: kms.IKey;
+}
+
+export class StateTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: StateTableProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expires_at',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: props.key ? dynamodb.TableEncryption.CUSTOMER_MANAGED : dynamodb.TableEncryption.AWS_MANAGED,
+      encryptionKey: props.key,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+    });
+  }
+}
