@@ -1,0 +1,203 @@
+/**
+ * The orchestrate function's HTTP application, built from injected dependencies so the same code runs
+ * in Lambda (handler.ts wires the AWS adapters), in the local stack, and in tests with fakes.
+ *
+ *   POST /orchestrate                 a turn: size limit → JSON → schema → idempotency → engine → reply
+ *   GET  /health                      seed-compatible liveness
+ *   GET  /conversations/{id}          operator inspection
+ *   POST /conversations/{id}/resume   operator resume of a paused conversation
+ *
+ * Middleware (Powertools logger/metrics/tracer) first, the route last; errors are mapped to HTTP answers
+ * in one place. Only ids, statuses and timings are logged — never the user's text.
+ */
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { parseJsonBody, parseOrchestratorQuery, parseResumeRequest, type AcceptedValues } from '../contracts/api.js';
+import { DomainError, RequestValidationError } from '../core/errors.js';
+import { StoreUnavailableError } from '../core/ports.js';
+import type { IdempotencyStore, StoredHttpResponse } from '../adapters/idempotency.js';
+import { orchestrateTurn, type TurnDeps } from './turn.js';
+import { inspectConversation, resumeConversation } from './operator.js';
+import { bodyText, header, json, problem, type HttpResult } from './http.js';
+
+export const SERVICE_VERSION = '0.1.0';
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export interface OrchestrateDeps extends TurnDeps {
+  /** Plans, services and detected agents a request may name (plan catalog + agent registry). */
+  accepted: AcceptedValues;
+  /** Largest accepted request body in bytes (413 above). */
+  maxBodyBytes: number;
+  idempotency?: IdempotencyStore;
+  /** Allowed CORS origins; empty = no CORS headers. */
+  corsOrigins?: string[];
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Extra fields for the health answer (e.g. cache statistics). */
+  healthDetails?: () => Record<string, unknown>;
+}
+
+type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics) => Promise<HttpResult>;
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+const turnRoute: Route = async (event, deps, log, metrics) => {
+  const started = deps.clock.now();
+  const raw = bodyText(event);
+  if (raw !== null && Buffer.byteLength(raw, 'utf8') > deps.maxBodyBytes) {
+    return problem(413, 'request body too large', '(body)', `must be at most ${deps.maxBodyBytes} bytes`);
+  }
+  const body = parseJsonBody(raw);
+  if (!body.ok) return json(400, body.error);
+  const parsed = parseOrchestratorQuery(body.value, deps.accepted);
+  if (!parsed.ok) return json(400, parsed.error);
+  const query = parsed.value;
+  log.appendKeys({ conversation_id: query.conversation_id, call_log_id: query.call_log_id });
+
+  const key = header(event, 'Idempotency-Key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    return problem(400, 'invalid request', 'Idempotency-Key', 'must be 1-128 characters of letters, digits, . _ : -');
+  }
+  const idem = key !== undefined ? deps.idempotency : undefined;
+  if (idem && key) {
+    const hash = createHash('sha256').update(JSON.stringify(canonical(query))).digest('hex');
+    const begun = await idem.begin(key, hash);
+    if (begun.kind === 'replay') {
+      metrics.addMetric('IdempotentReplay', MetricUnit.Count, 1);
+      return { ...begun.response, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
+    }
+    if (begun.kind === 'mismatch') {
+      return problem(422, 'idempotency key reused', 'Idempotency-Key', 'this key was already used with a different request body');
+    }
+    if (begun.kind === 'in_flight') {
+      return problem(409, 'request in progress', 'Idempotency-Key', 'a request with this key is still being processed; retry later', { 'retry-after': '1' });
+    }
+  }
+
+  let result: HttpResult;
+  try {
+    const outcome = await orchestrateTurn(deps, query, { requestStartedAt: started, idempotencyKey: key });
+    result = json(200, outcome.response, { 'server-timing': outcome.serverTiming });
+    const r = outcome.response;
+    metrics.addMetric('TurnLatency', MetricUnit.Milliseconds, deps.clock.now() - started);
+    if (r.requires_human) metrics.addMetric('HumanEscalation', MetricUnit.Count, 1);
+    const failed = Object.values(r.sync_agent_results)
+      .flat()
+      .filter((a) => a.status === 'error' || a.status === 'timeout').length;
+    if (failed) metrics.addMetric('AgentFailures', MetricUnit.Count, failed);
+    log.info('turn committed', {
+      requires_human: r.requires_human,
+      is_paused: r.is_paused,
+      agents: Object.fromEntries(Object.entries(r.sync_agent_results).map(([n, rs]) => [n, rs.map((x) => x.status).join(',')])),
+      timing_metrics: r.timing_metrics,
+    });
+  } catch (err) {
+    if (idem && key) await idem.abandon(key).catch(() => undefined);
+    throw err;
+  }
+  if (idem && key) {
+    const stored: StoredHttpResponse = { statusCode: result.statusCode, headers: result.headers, body: result.body };
+    await idem.complete(key, stored).catch((err: unknown) => log.warn('idempotency record not completed', { error: (err as Error).name }));
+  }
+  return result;
+};
+
+const healthRoute: Route = async (_event, deps) =>
+  json(200, { status: 'healthy', service: 'orchestrator', version: SERVICE_VERSION, ...(deps.healthDetails?.() ?? {}) });
+
+function operatorId(event: APIGatewayProxyEvent): string {
+  const id = event.requestContext?.identity;
+  return id?.userArn ?? id?.caller ?? id?.user ?? 'unknown-operator';
+}
+
+const inspectRoute: Route = async (event, deps) => {
+  const id = event.pathParameters?.id ?? '';
+  return json(200, await inspectConversation(deps, id));
+};
+
+const resumeRoute: Route = async (event, deps, log) => {
+  const id = event.pathParameters?.id ?? '';
+  const raw = bodyText(event);
+  const body = parseJsonBody(raw ?? '{}');
+  if (!body.ok) return json(400, body.error);
+  const parsed = parseResumeRequest(body.value);
+  if (!parsed.ok) return json(400, parsed.error);
+  const by = operatorId(event);
+  const result = await resumeConversation(deps, id, { by, reason: parsed.value.reason });
+  log.info('conversation resumed', { conversation_id: id, operator: by });
+  return json(200, result);
+};
+
+const ROUTES: Record<string, Route> = {
+  'POST /orchestrate': turnRoute,
+  'GET /health': healthRoute,
+  'GET /conversations/{id}': inspectRoute,
+  'POST /conversations/{id}/resume': resumeRoute,
+};
+
+/** Maps any error to an answer: typed errors by their status; anything else is a 500 with no detail. */
+export function errorToResponse(err: unknown, requestId: string, log: Logger): HttpResult {
+  if (err instanceof RequestValidationError) return json(400, err.body);
+  if (err instanceof StoreUnavailableError) {
+    log.error('state store unavailable', { error: err.name });
+    return json(503, { error: 'service temporarily unavailable', request_id: requestId }, { 'retry-after': String(err.retryAfterSeconds) });
+  }
+  if (err instanceof DomainError) {
+    const retry = 'retryAfterSeconds' in err ? { 'retry-after': String((err as { retryAfterSeconds: number }).retryAfterSeconds) } : {};
+    if (err.expose) return json(err.statusCode, { error: err.message, request_id: requestId }, retry);
+    log.error('domain error', { error: err.name, message: err.message });
+    return json(err.statusCode, { error: 'internal error', request_id: requestId });
+  }
+  log.error('unhandled error', { error: err instanceof Error ? err.name : 'unknown', stack: err instanceof Error ? err.stack : undefined });
+  return json(500, { error: 'internal error', request_id: requestId });
+}
+
+/** Builds the API Gateway (REST v1 proxy) handler. */
+export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult> {
+  const logger = deps.logger ?? new Logger({ serviceName: 'orchestrator' });
+  const metrics = deps.metrics ?? new Metrics({ namespace: 'PolarisOrchestrator', serviceName: 'orchestrator' });
+  const cors = deps.corsOrigins ?? [];
+
+  const route = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+    const key = `${event.httpMethod} ${event.resource}`;
+    const fn = ROUTES[key];
+    let result: HttpResult;
+    if (!fn) {
+      const known = Object.keys(ROUTES).filter((k) => k.endsWith(` ${event.resource}`));
+      result = known.length
+        ? json(405, { error: `method ${event.httpMethod} not allowed on ${event.resource}`, allowed: known.map((k) => k.split(' ')[0]) })
+        : json(404, { error: `no route for ${event.httpMethod} ${event.path}` });
+    } else {
+      try {
+        result = await fn(event, deps, logger, metrics);
+      } catch (err) {
+        result = errorToResponse(err, requestId, logger);
+      }
+    }
+    result.headers['x-request-id'] = requestId;
+    const origin = header(event, 'Origin');
+    if (origin && cors.includes(origin)) {
+      result.headers['access-control-allow-origin'] = origin;
+      result.headers.vary = 'Origin';
+    }
+    logger.info('request', { method: event.httpMethod, resource: event.resource, status: result.statusCode });
+    return result;
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .handler(route);
+}
