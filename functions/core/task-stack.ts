@@ -155,7 +155,7 @@ function appendPauseRecord(log: readonly PauseRecord[], record: PauseRecord): Pa
  * in-progress checkpoint goes in_progress → paused. A pending checkpoint stays pending (the diagram has no
  * pending → paused edge). Pausing a paused conversation only adds to the log.
  */
-export function pauseConversation(state: ConversationState, record: Omit<PauseRecord, 'action'>): ConversationState {
+export function pauseForHuman(state: ConversationState, record: Omit<PauseRecord, 'action'>): ConversationState {
   const pause_log = appendPauseRecord(state.pause_log, { action: 'pause', ...record });
   if (state.is_paused) return { ...state, requires_human: true, pause_log };
   const settled = settleStack(state);
@@ -175,7 +175,7 @@ export function pauseConversation(state: ConversationState, record: Omit<PauseRe
  * Operator resume: clears requires_human and is_paused, the paused task becomes active again and its paused
  * checkpoint goes paused → in_progress ("Conversation Resumed"). The record says who/when/why.
  */
-export function resumeConversation(state: ConversationState, record: Omit<PauseRecord, 'action'>): ConversationState {
+export function resumeFromPause(state: ConversationState, record: Omit<PauseRecord, 'action'>): ConversationState {
   const pause_log = appendPauseRecord(state.pause_log, { action: 'resume', ...record });
   let next: ConversationState = { ...state, is_paused: false, requires_human: false, pause_log };
   const task_stack = next.task_stack.map((task) => {
