@@ -1,0 +1,92 @@
+/**
+ * Container-wide singletons of the state layer: one DynamoDB document client, one warm cache, one store,
+ * created on first use at module scope so every warm invocation of the Lambda reuses them.
+ *
+ * Env: TABLE_NAME (required), STATE_RETENTION_DAYS (default 30), IDEMPOTENCY_TTL_SECONDS (default 86400),
+ * IDEMPOTENCY_IN_PROGRESS_SECONDS (default 60), cache limits (see warm-cache.ts). The endpoint comes from the
+ * SDK's standard AWS_ENDPOINT_URL_DYNAMODB (the local stack points it at dynalite).
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock, ConversationStore, KeyValueCache } from '../core/ports.js';
+import { DEFAULT_RETENTION_DAYS, DynamoConversationStore, type DynamoRequestCounters } from './dynamo-store.js';
+import { DynamoIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import { getWarmCache, type WarmCacheStats } from './warm-cache.js';
+
+/** A required setting is missing or malformed; names the variable. */
+export class StoreConfigError extends Error {
+  override readonly name = 'StoreConfigError';
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
+    super(`${variable} ${detail}`);
+  }
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
+let documentClient: DynamoDBDocumentClient | undefined;
+let conversationStore: DynamoConversationStore | undefined;
+let idempotencyStore: DynamoIdempotencyStore | undefined;
+
+function tableName(): string {
+  const name = process.env.TABLE_NAME;
+  if (!name) throw new StoreConfigError('TABLE_NAME', 'is not set');
+  return name;
+}
+
+function positiveNumber(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new StoreConfigError(variable, `must be a positive number, got "${raw}"`);
+  return value;
+}
+
+/** The container's document client (removeUndefinedValues), created once. */
+export function getDocumentClient(): DynamoDBDocumentClient {
+  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return documentClient;
+}
+
+/** The container's ConversationStore (DynamoDB + warm cache), created once from env. */
+export function getConversationStore(): ConversationStore {
+  conversationStore ??= new DynamoConversationStore({
+    client: getDocumentClient(),
+    tableName: tableName(),
+    cache: getWarmCache(),
+    retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+    clock: systemClock,
+  });
+  return conversationStore;
+}
+
+/** The container's IdempotencyStore (same table), created once from env. */
+export function getIdempotencyStore(): IdempotencyStore {
+  idempotencyStore ??= new DynamoIdempotencyStore({
+    client: getDocumentClient(),
+    tableName: tableName(),
+    clock: systemClock,
+    retentionSeconds: positiveNumber('IDEMPOTENCY_TTL_SECONDS', 86_400),
+    inProgressSeconds: positiveNumber('IDEMPOTENCY_IN_PROGRESS_SECONDS', 60),
+  });
+  return idempotencyStore;
+}
+
+/** The engine's checkpoint-evaluation cache: the container's warm cache, kind `checkpoint_evaluation`. */
+export function getEvaluationCache<T>(): KeyValueCache<T> {
+  return getWarmCache().view<T>('checkpoint_evaluation');
+}
+
+/** Hit/miss/eviction counts of the container's warm cache (for metrics and the debug timing field). */
+export function getWarmCacheStats(): WarmCacheStats {
+  return getWarmCache().stats();
+}
+
+/** DynamoDB requests/bytes this container has sent through the store's client (undefined before first use). */
+export function getStoreRequestCounters(): DynamoRequestCounters | undefined {
+  return conversationStore?.counters;
+}

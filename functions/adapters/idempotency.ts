@@ -1,0 +1,213 @@
+/**
+ * Idempotency of POST /orchestrate (optional `Idempotency-Key` header), in the single table:
+ *   pk=IDEMPOTENCY#<key>  sk=REQUEST  { status: IN_PROGRESS|COMPLETED, payload_hash, in_progress_until (epoch ms),
+ *                                       response?: StoredHttpResponse, created_at, expires_at (TTL, epoch s) }
+ *
+ * begin()   conditional PutItem of an IN_PROGRESS record. The condition also lets a request take over a record
+ *           whose in-progress lease ran out (a crashed or timed-out Lambda must not block the key forever) or
+ *           whose retention passed (DynamoDB TTL deletes lazily, dynalite never).
+ *           If the condition fails, the record is READ (consistent): dynalite does not return the item with
+ *           ReturnValuesOnConditionCheckFailure, and reading works the same on AWS. Then:
+ *             other payload hash            → mismatch   (422: same key, different body)
+ *             COMPLETED, same hash          → replay     (stored response; no agents run, no state change)
+ *             IN_PROGRESS, same hash        → in_flight  (409 + Retry-After)
+ * complete() stores the response (COMPLETED, retention TTL).   abandon() deletes an IN_PROGRESS record, so a
+ *           request that failed (4xx/5xx before commit) can be retried with the same key.
+ *
+ * Why not Powertools Idempotency: its DynamoDB layer keys records by its own `id` attribute (or a static
+ * partition key with the idempotency id as sort key), which does not fit the agreed `IDEMPOTENCY#<key>` layout;
+ * it relies on ReturnValuesOnConditionCheckFailure to see the existing record (empty on dynalite, which the
+ * local stack and tests use); and it wraps the whole handler, while the handler needs three distinct outcomes
+ * (replay / 409 / 422) before it loads any state. This is ~150 lines with the same semantics.
+ */
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../core/ports.js';
+import { isConditionalCheckFailed, mapStoreError } from './dynamo-store.js';
+
+/** What the handler answered, stored for replays. */
+export interface StoredHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Outcome of `begin`. */
+export type IdempotencyBegin =
+  | { kind: 'new' }
+  | { kind: 'replay'; response: StoredHttpResponse }
+  | { kind: 'in_flight' }
+  | { kind: 'mismatch' };
+
+/** The handler's idempotency port (agreed in COMMON.md). */
+export interface IdempotencyStore {
+  begin(key: string, payloadHash: string): Promise<IdempotencyBegin>;
+  complete(key: string, response: StoredHttpResponse): Promise<void>;
+  abandon(key: string): Promise<void>;
+}
+
+/** Longest accepted key (DynamoDB keys allow far more; this keeps items and logs small). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+/** An Idempotency-Key header the service will not accept (→ 400 naming the header). */
+export class InvalidIdempotencyKeyError extends Error {
+  override readonly name = 'InvalidIdempotencyKeyError';
+  readonly field = 'Idempotency-Key';
+  constructor(readonly reason: string) {
+    super(`Idempotency-Key ${reason}`);
+  }
+}
+
+/** Throws InvalidIdempotencyKeyError unless the key is 1..255 visible ASCII characters. */
+export function assertValidIdempotencyKey(key: string): void {
+  if (key.length === 0) throw new InvalidIdempotencyKeyError('must not be empty');
+  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw new InvalidIdempotencyKeyError(`must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  }
+  if (!/^[\x21-\x7e]+$/.test(key)) throw new InvalidIdempotencyKeyError('must be visible ASCII characters without spaces');
+}
+
+/**
+ * Hash of a request body for mismatch detection: sha256 of the JSON with object keys sorted, so the same
+ * request re-serialised by a client library in another key order is still "the same body".
+ */
+export function hashPayload(payload: unknown): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
+    }
+    return value;
+  };
+  const text = typeof payload === 'string' ? payload : JSON.stringify(canonical(payload));
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export interface DynamoIdempotencyStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  clock: Clock;
+  /** How long an IN_PROGRESS record blocks its key (longer than the Lambda timeout). Default 60 s. */
+  inProgressSeconds?: number;
+  /** How long a completed response is replayed (TTL). Default 24 h. */
+  retentionSeconds?: number;
+}
+
+interface IdempotencyItem {
+  status: 'IN_PROGRESS' | 'COMPLETED';
+  payload_hash: string;
+  in_progress_until?: number;
+  response?: StoredHttpResponse;
+  expires_at: number;
+}
+
+/** DynamoDB implementation of IdempotencyStore (see the header). */
+export class DynamoIdempotencyStore implements IdempotencyStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: Clock;
+  private readonly inProgressMs: number;
+  private readonly retentionSeconds: number;
+
+  constructor(options: DynamoIdempotencyStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.clock = options.clock;
+    this.inProgressMs = (options.inProgressSeconds ?? 60) * 1000;
+    this.retentionSeconds = options.retentionSeconds ?? 86_400;
+  }
+
+  private key(key: string): { pk: string; sk: string } {
+    return { pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' };
+  }
+
+  /** Claim the key for this request, or say why not (replay / in_flight / mismatch). */
+  async begin(key: string, payloadHash: string): Promise<IdempotencyBegin> {
+    assertValidIdempotencyKey(key);
+    // Retried: the record may vanish (abandoned) between our failed put and our read.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = this.clock.now();
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...this.key(key),
+              status: 'IN_PROGRESS',
+              payload_hash: payloadHash,
+              in_progress_until: now + this.inProgressMs,
+              created_at: new Date(now).toISOString(),
+              expires_at: Math.floor(now / 1000) + this.retentionSeconds,
+            },
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (#status = :in_progress AND in_progress_until < :now) OR expires_at < :now_s',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':in_progress': 'IN_PROGRESS', ':now': now, ':now_s': Math.floor(now / 1000) },
+          }),
+        );
+        return { kind: 'new' };
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw mapStoreError(error, 'PutItem');
+      }
+      let existing: IdempotencyItem | undefined;
+      try {
+        const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key), ConsistentRead: true }));
+        existing = out.Item as IdempotencyItem | undefined;
+      } catch (error) {
+        throw mapStoreError(error, 'GetItem');
+      }
+      if (!existing) continue;
+      if (existing.payload_hash !== payloadHash) return { kind: 'mismatch' };
+      if (existing.status === 'COMPLETED' && existing.response) return { kind: 'replay', response: existing.response };
+      return { kind: 'in_flight' };
+    }
+    return { kind: 'in_flight' };
+  }
+
+  /** Store the answer for replays. A record that is gone (abandoned, taken over) is left alone. */
+  async complete(key: string, response: StoredHttpResponse): Promise<void> {
+    const now = this.clock.now();
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: 'SET #status = :completed, #response = :response, expires_at = :expires REMOVE in_progress_until',
+          ConditionExpression: '#status = :in_progress',
+          ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
+          ExpressionAttributeValues: {
+            ':completed': 'COMPLETED',
+            ':in_progress': 'IN_PROGRESS',
+            ':response': response,
+            ':expires': Math.floor(now / 1000) + this.retentionSeconds,
+          },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw mapStoreError(error, 'UpdateItem');
+    }
+  }
+
+  /** Release the key after a failed request so the client may retry with it. Completed records stay. */
+  async abandon(key: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          ConditionExpression: '#status = :in_progress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':in_progress': 'IN_PROGRESS' },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw mapStoreError(error, 'DeleteItem');
+    }
+  }
+}
