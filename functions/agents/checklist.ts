@@ -1,0 +1,108 @@
+/**
+ * checklist — reference agent: evaluates the current checkpoint's completion criteria against the turn
+ * (the redacted text when privacy ran). All present rules must hold:
+ * - keywords_any: one of the words/phrases appears (case- and accent-insensitive, whole words, not negated);
+ * - keywords_all: every one appears;
+ * - agent_finding {agent, key}: that agent ran this turn (a dependency) and findings[key] is non-empty /
+ *   non-zero / true;
+ * - min_words: the turn has at least that many words.
+ * A checkpoint with no rules is complete on any non-empty answer.
+ *
+ * `flags.checkpoint_id` names the evaluated checkpoint, so a late result never completes another one.
+ * No checkpoint → ok with checkpoint_complete false.
+ */
+import type { AgentOutput, AgentRequest, CompletionCriteria } from '../contracts/agent.js';
+import { okDependency, redactedText } from './input.js';
+import { Lexicon, isNegated, tokenize, type Token } from './text.js';
+
+export const AGENT_NAME = 'checklist';
+
+/** One rule and whether it held. `detail` names what matched (keywords, agent.key), never user text. */
+export interface RuleResult {
+  rule: 'keywords_any' | 'keywords_all' | 'agent_finding' | 'min_words' | 'any_answer';
+  met: boolean;
+  detail?: string;
+}
+
+/** True when a finding value counts as "found": non-empty array/string/object, non-zero number, true. */
+export function isPresent(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (typeof value === 'string') return value.trim().length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
+}
+
+function keywordsFound(tokens: readonly Token[], keywords: readonly string[]): Set<string> {
+  const lex = new Lexicon<string>(keywords.map((k) => [k, k] as const));
+  // "no water today" does not satisfy the keyword "water".
+  return new Set(lex.scan(tokens).filter((m) => !isNegated(tokens, m.first, 3)).map((m) => m.value));
+}
+
+/** Evaluates criteria against text and dependency outputs. */
+export function evaluate(
+  criteria: CompletionCriteria,
+  text: string,
+  dependencies: AgentRequest['dependencies'],
+): { complete: boolean; rules: RuleResult[] } {
+  const tokens = tokenize(text);
+  const rules: RuleResult[] = [];
+  if (criteria.keywords_any && criteria.keywords_any.length > 0) {
+    const found = keywordsFound(tokens, criteria.keywords_any);
+    rules.push({ rule: 'keywords_any', met: found.size > 0, detail: [...found].join(', ') || undefined });
+  }
+  if (criteria.keywords_all && criteria.keywords_all.length > 0) {
+    const found = keywordsFound(tokens, criteria.keywords_all);
+    const missing = criteria.keywords_all.filter((k) => !found.has(k));
+    rules.push({
+      rule: 'keywords_all',
+      met: missing.length === 0,
+      detail: missing.length === 0 ? criteria.keywords_all.join(', ') : `missing: ${missing.join(', ')}`,
+    });
+  }
+  if (criteria.agent_finding) {
+    const { agent, key } = criteria.agent_finding;
+    const dep = okDependency({ dependencies }, agent);
+    rules.push({
+      rule: 'agent_finding',
+      met: dep !== undefined && isPresent(dep.findings[key]),
+      detail: dep === undefined ? `${agent} did not run` : `${agent}.${key}`,
+    });
+  }
+  if (criteria.min_words !== undefined) {
+    rules.push({ rule: 'min_words', met: tokens.length >= criteria.min_words, detail: `${criteria.min_words}` });
+  }
+  if (rules.length === 0) rules.push({ rule: 'any_answer', met: tokens.length > 0 });
+  for (const r of rules) if (r.detail === undefined) delete r.detail;
+  return { complete: rules.every((r) => r.met), rules };
+}
+
+/** Runs the checklist agent over one turn. */
+export function run(request: AgentRequest): AgentOutput {
+  const checkpoint = request.checkpoint;
+  if (!checkpoint) {
+    return {
+      agent: AGENT_NAME,
+      status: 'ok',
+      findings: { matched: [], unmet: [], evaluated: false },
+      flags: { checkpoint_complete: false },
+      summary: 'No current checkpoint to evaluate.',
+    };
+  }
+  const { complete, rules } = evaluate(checkpoint.criteria, redactedText(request), request.dependencies);
+  return {
+    agent: AGENT_NAME,
+    status: 'ok',
+    findings: {
+      evaluated: true,
+      checkpoint_id: checkpoint.checkpoint_id,
+      matched: rules.filter((r) => r.met),
+      unmet: rules.filter((r) => !r.met),
+    },
+    flags: { checkpoint_complete: complete, checkpoint_id: checkpoint.checkpoint_id },
+    summary: complete
+      ? `Checkpoint ${checkpoint.checkpoint_id} complete.`
+      : `Checkpoint ${checkpoint.checkpoint_id} not complete yet.`,
+  };
+}

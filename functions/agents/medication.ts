@@ -1,0 +1,156 @@
+/**
+ * medication — reference agent: detects medication mentions (a built-in list of common drugs plus
+ * generic words like "my meds"), doses ("10 mg"), adherence (taken / missed) and side effects, all
+ * negation-aware ("I didn't take my metformin" is missed, "no nausea" is not a side effect,
+ * "I never miss my pills" is taken).
+ */
+import type { AgentOutput, AgentRequest } from '../contracts/agent.js';
+import { redactedText } from './input.js';
+import { Lexicon, isNegated, joinList, parseQuantity, tokenize, type Token } from './text.js';
+
+export const AGENT_NAME = 'medication';
+
+export type Adherence = 'taken' | 'missed' | 'unknown';
+
+/** One medication mention. `name` is the canonical drug name, or "medication" for "my meds". */
+export interface MedicationMention {
+  name: string;
+  dose?: { amount: number; unit: string };
+  adherence: Adherence;
+}
+
+const DRUGS = [
+  'metformin', 'insulin', 'lisinopril', 'atorvastatin', 'simvastatin', 'rosuvastatin', 'amlodipine', 'metoprolol',
+  'losartan', 'levothyroxine', 'omeprazole', 'pantoprazole', 'albuterol', 'gabapentin', 'hydrochlorothiazide',
+  'sertraline', 'fluoxetine', 'escitalopram', 'citalopram', 'bupropion', 'trazodone', 'ibuprofen', 'acetaminophen',
+  'paracetamol', 'aspirin', 'prednisone', 'warfarin', 'apixaban', 'furosemide', 'montelukast', 'tramadol',
+  'clopidogrel', 'glipizide', 'semaglutide', 'carvedilol', 'spironolactone', 'duloxetine', 'venlafaxine',
+  'alprazolam', 'lorazepam', 'amoxicillin', 'azithromycin', 'naproxen', 'tamsulosin', 'allopurinol',
+];
+const BRANDS: Array<readonly [string, string]> = [
+  ['tylenol', 'acetaminophen'], ['advil', 'ibuprofen'], ['motrin', 'ibuprofen'], ['eliquis', 'apixaban'],
+  ['coumadin', 'warfarin'], ['lipitor', 'atorvastatin'], ['zoloft', 'sertraline'], ['prozac', 'fluoxetine'],
+  ['lexapro', 'escitalopram'], ['synthroid', 'levothyroxine'], ['ozempic', 'semaglutide'], ['lasix', 'furosemide'],
+  ['plavix', 'clopidogrel'], ['januvia', 'sitagliptin'], ['glucophage', 'metformin'], ['norvasc', 'amlodipine'],
+  ['aspirina', 'aspirin'], ['insulina', 'insulin'], ['metformina', 'metformin'], ['ibuprofeno', 'ibuprofen'],
+  ['paracetamol', 'acetaminophen'], ['vitamin d', 'vitamin d'], ['blood pressure pill', 'blood pressure medication'],
+  ['blood pressure pills', 'blood pressure medication'], ['blood pressure medication', 'blood pressure medication'],
+  ['blood pressure meds', 'blood pressure medication'], ['inhaler', 'inhaler'],
+];
+const GENERIC = ['meds', 'medication', 'medications', 'medicine', 'medicines', 'pills', 'pill', 'tablets', 'tablet', 'medicina', 'medicinas', 'pastillas', 'pastilla', 'medicamento', 'medicamentos'];
+const MEDS = new Lexicon<string>([
+  ...DRUGS.map((d) => [d, d] as const),
+  ...BRANDS,
+  ...GENERIC.map((g) => [g, 'medication'] as const),
+]);
+
+const ADHERENCE = new Lexicon<Adherence>([
+  ['took', 'taken'], ['taken', 'taken'], ['take', 'taken'], ['had', 'taken'], ['used', 'taken'], ['injected', 'taken'],
+  ['tome', 'taken'], ['tomado', 'taken'], ['me tome', 'taken'], ['on time', 'taken'],
+  ['missed', 'missed'], ['miss', 'missed'], ['skipped', 'missed'], ['skip', 'missed'], ['forgot', 'missed'],
+  ['forget', 'missed'], ['forgotten', 'missed'], ['ran out', 'missed'], ['run out', 'missed'], ['olvide', 'missed'],
+  ['se me olvido', 'missed'], ['me salte', 'missed'], ['no me tome', 'missed'], ['no tome', 'missed'],
+]);
+
+const SIDE_EFFECTS = new Lexicon<string>([
+  ['nausea', 'nausea'], ['nauseous', 'nausea'], ['nauseated', 'nausea'], ['queasy', 'nausea'], ['nauseas', 'nausea'],
+  ['dizzy', 'dizziness'], ['dizziness', 'dizziness'], ['lightheaded', 'dizziness'], ['mareo', 'dizziness'],
+  ['mareado', 'dizziness'], ['mareada', 'dizziness'], ['mareos', 'dizziness'],
+  ['headache', 'headache'], ['headaches', 'headache'], ['dolor de cabeza', 'headache'],
+  ['rash', 'rash'], ['itching', 'itching'], ['itchy', 'itching'], ['hives', 'rash'],
+  ['fatigue', 'fatigue'], ['tired', 'fatigue'], ['exhausted', 'fatigue'], ['cansado', 'fatigue'], ['cansada', 'fatigue'],
+  ['drowsy', 'drowsiness'], ['sleepy', 'drowsiness'], ['vomiting', 'vomiting'], ['vomited', 'vomiting'], ['threw up', 'vomiting'],
+  ['diarrhea', 'diarrhea'], ['constipation', 'constipation'], ['constipated', 'constipation'],
+  ['dry mouth', 'dry mouth'], ['insomnia', 'insomnia'], ["can't sleep", 'insomnia'],
+  ['upset stomach', 'stomach upset'], ['stomach ache', 'stomach upset'], ['stomachache', 'stomach upset'],
+  ['swelling', 'swelling'], ['swollen', 'swelling'], ['muscle pain', 'muscle pain'], ['cough', 'cough'],
+]);
+
+/** Words that flip an adherence verb: "didn't miss" → taken, "didn't take" → missed. */
+function flip(a: Adherence): Adherence {
+  return a === 'taken' ? 'missed' : a === 'missed' ? 'taken' : a;
+}
+
+const DOSE_UNITS = new Set(['mg', 'mcg', 'ug', 'g', 'units', 'unit', 'iu', 'ml', 'tablets', 'tablet', 'pills', 'pill', 'puffs', 'puff', 'capsules', 'capsule']);
+
+function doseNear(tokens: readonly Token[], first: number, last: number): MedicationMention['dose'] {
+  const clause = tokens[first]!.clause;
+  for (let i = Math.max(0, first - 3); i <= last + 4 && i + 1 < tokens.length; i += 1) {
+    if (i >= first && i <= last) continue;
+    if (tokens[i]!.clause !== clause) continue;
+    const unit = tokens[i + 1]!.w;
+    if (!DOSE_UNITS.has(unit) || (i + 1 >= first && i + 1 <= last)) continue;
+    const amount = parseQuantity(tokens[i]!.w);
+    if (amount !== undefined && /\d/.test(tokens[i]!.w)) return { amount, unit };
+  }
+  return undefined;
+}
+
+/** Extracts medication mentions, overall adherence and side effects from (redacted) text. */
+export function extract(text: string): {
+  medications: MedicationMention[];
+  adherence: Adherence | 'mixed';
+  side_effects: string[];
+  negated_side_effects: string[];
+} {
+  const tokens = tokenize(text);
+  const adherenceHits = ADHERENCE.scan(tokens).map((h) => ({
+    ...h,
+    value: isNegated(tokens, h.first, 3) ? flip(h.value) : h.value,
+  }));
+  const bySentence = new Map<number, typeof adherenceHits>();
+  for (const h of adherenceHits) {
+    const sent = tokens[h.first]!.sent;
+    bySentence.set(sent, [...(bySentence.get(sent) ?? []), h].slice(0, 20));
+  }
+  const medications: MedicationMention[] = [];
+  for (const m of MEDS.scan(tokens)) {
+    // Adherence comes from a verb in the same sentence, nearest first (before the drug preferred).
+    const inSentence = bySentence.get(tokens[m.first]!.sent) ?? [];
+    const byDistance = inSentence
+      .map((h) => ({ h, d: h.first < m.first ? m.first - h.last : (h.first - m.last) + 0.5 }))
+      .sort((a, b) => a.d - b.d);
+    let adherence: Adherence = byDistance[0]?.h.value ?? 'unknown';
+    // "no medication today", "sin medicina" with no verb: missed.
+    if (adherence === 'unknown' && isNegated(tokens, m.first, 2)) adherence = 'missed';
+    const mention: MedicationMention = { name: m.value, adherence };
+    const dose = doseNear(tokens, m.first, m.last);
+    if (dose) mention.dose = dose;
+    const existing = medications.find((x) => x.name === mention.name);
+    if (!existing) medications.push(mention);
+    else if (existing.adherence === 'unknown') existing.adherence = mention.adherence;
+    if (medications.length >= 20) break;
+  }
+  // A specific drug makes a generic "my meds" in the same turn redundant.
+  const specific = medications.filter((m) => m.name !== 'medication');
+  const meds = specific.length > 0 ? [...specific, ...medications.filter((m) => m.name === 'medication' && m.adherence !== 'unknown' && !specific.some((s) => s.adherence === m.adherence))] : medications;
+  const states = new Set(meds.map((m) => m.adherence).filter((a) => a !== 'unknown'));
+  const adherence = states.size === 0 ? 'unknown' : states.size > 1 ? 'mixed' : [...states][0]!;
+  const side_effects: string[] = [];
+  const negated_side_effects: string[] = [];
+  for (const s of SIDE_EFFECTS.scan(tokens)) {
+    const list = isNegated(tokens, s.first, 4) ? negated_side_effects : side_effects;
+    if (!list.includes(s.value)) list.push(s.value);
+  }
+  return { medications: meds, adherence, side_effects, negated_side_effects };
+}
+
+/** Runs the medication agent over one turn. */
+export function run(request: AgentRequest): AgentOutput {
+  const found = extract(redactedText(request));
+  const parts: string[] = [];
+  const taken = found.medications.filter((m) => m.adherence === 'taken').map((m) => m.name);
+  const missed = found.medications.filter((m) => m.adherence === 'missed').map((m) => m.name);
+  const other = found.medications.filter((m) => m.adherence === 'unknown').map((m) => m.name);
+  if (taken.length > 0) parts.push(`taken: ${joinList(taken)}`);
+  if (missed.length > 0) parts.push(`missed: ${joinList(missed)}`);
+  if (other.length > 0) parts.push(`mentioned: ${joinList(other)}`);
+  if (found.side_effects.length > 0) parts.push(`side effects: ${joinList(found.side_effects)}`);
+  return {
+    agent: AGENT_NAME,
+    status: 'ok',
+    findings: found,
+    flags: {},
+    summary: parts.length > 0 ? `Medication ${parts.join('; ')}.` : 'No medication mentioned.',
+  };
+}
