@@ -3,7 +3,7 @@
  * context: last 5 turns + a truncated summary), and a capture of the commands a client sends.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ConversationState } from '../../../functions/core/state.js';
+import { MAX_SUMMARY_CHARS, type ConversationState } from '../../../functions/core/state.js';
 import type { Clock, TurnRecord } from '../../../functions/core/ports.js';
 
 /** A state as a first turn creates it (one main task with three checkpoints). */
@@ -45,7 +45,8 @@ export function makeState(conversationId: string, now = Date.UTC(2026, 10, 23, 1
 }
 
 export const RECENT_KEPT = 5;
-export const SUMMARY_CHARS = 2000;
+/** The engine's summary cap (AgentContext allows 4000 characters). */
+export const SUMMARY_CHARS = MAX_SUMMARY_CHARS;
 
 /** Apply one turn like the engine does: turn_count + 1, bounded rolling context. Returns a new state. */
 export function applyTurn(state: ConversationState, userText = 'hello there'): ConversationState {
@@ -101,4 +102,22 @@ export function captureCommands(client: DynamoDBDocumentClient): SentCommand[] {
     { step: 'initialize', name: `capture${Math.random()}`, priority: 'high' },
   );
   return sent;
+}
+
+/**
+ * Size of an item as DynamoDB bills it (close approximation of the documented rules): attribute names +
+ * values; strings UTF-8 bytes, numbers ~ digits/2 + 1, booleans/null 1, lists/maps 3 + 1 per element.
+ */
+export function dynamoItemSize(item: Record<string, unknown>): number {
+  const valueSize = (v: unknown): number => {
+    if (v === null || typeof v === 'boolean') return 1;
+    if (typeof v === 'string') return Buffer.byteLength(v);
+    if (typeof v === 'number') return Math.ceil(String(Math.abs(v)).replace(/[.-]/g, '').length / 2) + 1;
+    if (Array.isArray(v)) return 3 + v.reduce<number>((n, x) => n + 1 + valueSize(x), 0);
+    if (typeof v === 'object') {
+      return 3 + Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + 1 + Buffer.byteLength(k) + valueSize(x), 0);
+    }
+    return 0;
+  };
+  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + valueSize(v), 0);
 }
