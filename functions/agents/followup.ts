@@ -227,6 +227,16 @@ function render(text: string, tokens: readonly Token[], idx: number[]): string {
   return out.trim();
 }
 
+const AUXILIARIES = new Set(['will', 'should', 'do', 'does', 'can', 'could', 'would', 'shall', 'am', 'is', 'are', 'must', 'have', 'need']);
+
+/** "Will I need to fast?" asks; it commits to nothing. A question starting with an auxiliary verb. */
+function isQuestion(text: string, tokens: readonly Token[], sentStart: number): boolean {
+  if (!AUXILIARIES.has(tokens[sentStart]!.w)) return false;
+  let last = sentStart;
+  while (last + 1 < tokens.length && tokens[last + 1]!.sent === tokens[sentStart]!.sent) last += 1;
+  return text.slice(tokens[last]!.end, tokens[last]!.end + 3).includes('?');
+}
+
 /** Extracts commitments and things to revisit from (redacted) text. */
 export function extract(text: string, options: FollowupOptions = {}): FollowupItem[] {
   const tokens = tokenize(text);
@@ -254,6 +264,7 @@ export function extract(text: string, options: FollowupOptions = {}): FollowupIt
     // Due words may also come before the trigger in the same sentence ("Tomorrow I will walk").
     let sentStart = m.first;
     while (sentStart > 0 && tokens[sentStart - 1]!.sent === tokens[m.first]!.sent) sentStart -= 1;
+    if (isQuestion(text, tokens, sentStart)) continue;
     const before = parseDue(tokens, Math.max(sentStart, previousEnd), m.first);
     const after = parseDue(tokens, first, end);
     previousEnd = end;

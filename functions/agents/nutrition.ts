@@ -96,7 +96,15 @@ export function waterMl(tokens: readonly Token[]): number {
       if (WATER.has(w)) isWater = true;
       if (w !== 'of' && w !== 'de' && w !== 'cold' && w !== 'fria' && !WATER.has(w)) break;
     }
-    for (let j = i - 1; !isWater && j >= i - 3 && near(j); j -= 1) if (WATER.has(tokens[j]!.w)) isWater = true;
+    // "water 2 liters", "water: about 1 liter" (but not "water and 8 oz of juice").
+    const nextWord = tokens[i + 2]?.w === 'of' || tokens[i + 2]?.w === 'de' ? tokens[i + 3]?.w : tokens[i + 2]?.w;
+    const otherDrinkFollows = nextWord !== undefined && near(i + 2) && FOODS.scan(tokens.slice(i + 2, i + 4)).length > 0;
+    if (!isWater && !otherDrinkFollows) {
+      for (let j = i - 1; !isWater && j >= i - 2 && near(j); j -= 1) {
+        if (WATER.has(tokens[j]!.w)) isWater = true;
+        else if (!['about', 'around', 'was', 'is', 'roughly', 'unos', 'como'].includes(tokens[j]!.w)) break;
+      }
+    }
     if (isWater) total += qty * unit;
   }
   return Math.round(total);

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { extract, run } from '../../../functions/agents/medication.js';
+import { agentRequest, longText } from './requests.js';
+
+type Case = {
+  name: string;
+  text: string;
+  meds?: Array<{ name: string; adherence: string; dose?: { amount: number; unit: string } }>;
+  adherence?: string;
+  side_effects?: string[];
+  negated?: string[];
+};
+
+const cases: Case[] = [
+  { name: 'taken with dose', text: 'I took my metformin 500 mg this morning', meds: [{ name: 'metformin', adherence: 'taken', dose: { amount: 500, unit: 'mg' } }], adherence: 'taken' },
+  { name: 'taken and missed in one turn', text: 'I took my metformin but forgot my lisinopril', meds: [{ name: 'metformin', adherence: 'taken' }, { name: 'lisinopril', adherence: 'missed' }], adherence: 'mixed' },
+  { name: "negation: didn't take → missed", text: "I didn't take my meds today", meds: [{ name: 'medication', adherence: 'missed' }], adherence: 'missed' },
+  { name: 'negation: never miss → taken', text: 'I never miss my insulin', meds: [{ name: 'insulin', adherence: 'taken' }], adherence: 'taken' },
+  { name: 'skipped', text: 'skipped my atorvastatin last night', meds: [{ name: 'atorvastatin', adherence: 'missed' }] },
+  { name: 'brand name maps to generic, tablets as dose', text: 'Took 2 tablets of Tylenol', meds: [{ name: 'acetaminophen', adherence: 'taken', dose: { amount: 2, unit: 'tablets' } }] },
+  { name: 'mention without adherence', text: 'Is it ok to drink coffee with sertraline?', meds: [{ name: 'sertraline', adherence: 'unknown' }], adherence: 'unknown' },
+  { name: 'side effects', text: 'The new pills make me dizzy and nauseous', side_effects: ['dizziness', 'nausea'] },
+  { name: 'negated side effects', text: 'no nausea or dizziness this week', side_effects: [], negated: ['nausea', 'dizziness'] },
+  { name: 'negation ends at a comma', text: 'no nausea, but a bad headache', side_effects: ['headache'], negated: ['nausea'] },
+  { name: 'Spanish + English in one sentence', text: 'Me tomé la metformina this morning, sin mareos, pero tengo dolor de cabeza', meds: [{ name: 'metformin', adherence: 'taken' }], side_effects: ['headache'], negated: ['dizziness'] },
+  { name: 'ran out', text: 'I ran out of my blood pressure pills', meds: [{ name: 'blood pressure medication', adherence: 'missed' }] },
+  { name: 'no findings', text: 'Lovely weather, went for a walk', meds: [], adherence: 'unknown', side_effects: [] },
+  { name: 'water ml is not a dose without a drug', text: 'drank 500 ml of water', meds: [] },
+];
+
+describe('medication agent', () => {
+  it.each(cases)('$name', ({ text, meds, adherence, side_effects, negated }) => {
+    const got = extract(text);
+    if (meds) expect(got.medications).toEqual(meds);
+    if (adherence) expect(got.adherence).toBe(adherence);
+    if (side_effects) expect(got.side_effects).toEqual(side_effects);
+    if (negated) expect(got.negated_side_effects).toEqual(negated);
+  });
+
+  it('summary lists what was taken and missed', () => {
+    const out = run(agentRequest('medication', 'I took my metformin but forgot my lisinopril and feel dizzy'));
+    expect(out.summary).toBe('Medication taken: metformin; missed: lisinopril; side effects: dizziness.');
+  });
+
+  it('handles ~50 KB of text with a bounded list', () => {
+    const out = run(agentRequest('medication', longText()));
+    expect(out.findings['medications']).toEqual([{ name: 'metformin', adherence: 'taken' }]);
+  });
+});
