@@ -83,6 +83,8 @@ export interface DynamoRequestCounters {
   requests: Record<string, number>;
   /** Request payload bytes (JSON body) by operation. */
   requestBytes: Record<string, number>;
+  /** Request payload bytes by item kind (sort key: STATE, TURN#…, REQUEST for idempotency, other). */
+  requestBytesByItem: Record<'state' | 'turn' | 'idempotency' | 'other', number>;
   /** Capacity units reported by DynamoDB (ReturnConsumedCapacity TOTAL) when the service reports them. */
   readCapacityUnits: number;
   writeCapacityUnits: number;
@@ -99,6 +101,16 @@ export function totalRequests(counters: DynamoRequestCounters): { requests: numb
   return { requests, bytes };
 }
 
+/** Which item a (marshalled) request addresses, from its sort key. */
+function itemKind(input: unknown): 'state' | 'turn' | 'idempotency' | 'other' {
+  const i = input as { Key?: { sk?: { S?: string } }; Item?: { sk?: { S?: string } } } | undefined;
+  const sk = i?.Key?.sk?.S ?? i?.Item?.sk?.S;
+  if (sk === 'STATE') return 'state';
+  if (sk?.startsWith('TURN#')) return 'turn';
+  if (sk === 'REQUEST') return 'idempotency';
+  return 'other';
+}
+
 const instrumented = new WeakMap<object, DynamoRequestCounters>();
 
 /**
@@ -111,6 +123,7 @@ export function instrumentClient(client: DynamoDBDocumentClient): DynamoRequestC
   const counters: DynamoRequestCounters = {
     requests: {},
     requestBytes: {},
+    requestBytesByItem: { state: 0, turn: 0, idempotency: 0, other: 0 },
     readCapacityUnits: 0,
     writeCapacityUnits: 0,
     turnLogFailures: 0,
@@ -123,6 +136,7 @@ export function instrumentClient(client: DynamoDBDocumentClient): DynamoRequestC
       const size = typeof body === 'string' ? Buffer.byteLength(body) : body instanceof Uint8Array ? body.byteLength : 0;
       counters.requests[operation] = (counters.requests[operation] ?? 0) + 1;
       counters.requestBytes[operation] = (counters.requestBytes[operation] ?? 0) + size;
+      counters.requestBytesByItem[itemKind(args.input)] += size;
       return next(args);
     },
     // finalizeRequest runs once per attempt, after signing: what goes over the wire, retries included.
