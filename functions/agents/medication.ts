@@ -2,7 +2,8 @@
  * medication — reference agent: detects medication mentions (a built-in list of common drugs plus
  * generic words like "my meds"), doses ("10 mg"), adherence (taken / missed) and side effects, all
  * negation-aware ("I didn't take my metformin" is missed, "no nausea" is not a side effect,
- * "I never miss my pills" is taken).
+ * "I never miss my pills" is taken). Symptoms count as side effects only in a turn about medication
+ * (a drug named, or "side effect"); otherwise they are reported as `symptoms` only.
  */
 import type { AgentOutput, AgentRequest } from '../contracts/agent.js';
 import { redactedText } from './input.js';
@@ -66,6 +67,10 @@ const SIDE_EFFECTS = new Lexicon<string>([
   ['swelling', 'swelling'], ['swollen', 'swelling'], ['muscle pain', 'muscle pain'], ['cough', 'cough'],
 ]);
 
+const SIDE_EFFECT_WORDS = new Lexicon<true>(
+  ['side effect', 'side effects', 'efecto secundario', 'efectos secundarios', 'reaction'].map((w) => [w, true] as const),
+);
+
 /** Words that flip an adherence verb: "didn't miss" → taken, "didn't take" → missed. */
 function flip(a: Adherence): Adherence {
   return a === 'taken' ? 'missed' : a === 'missed' ? 'taken' : a;
@@ -91,6 +96,7 @@ export function extract(text: string): {
   medications: MedicationMention[];
   adherence: Adherence | 'mixed';
   side_effects: string[];
+  symptoms: string[];
   negated_side_effects: string[];
 } {
   const tokens = tokenize(text);
@@ -126,13 +132,15 @@ export function extract(text: string): {
   const meds = specific.length > 0 ? [...specific, ...medications.filter((m) => m.name === 'medication' && m.adherence !== 'unknown' && !specific.some((s) => s.adherence === m.adherence))] : medications;
   const states = new Set(meds.map((m) => m.adherence).filter((a) => a !== 'unknown'));
   const adherence = states.size === 0 ? 'unknown' : states.size > 1 ? 'mixed' : [...states][0]!;
-  const side_effects: string[] = [];
+  const symptoms: string[] = [];
   const negated_side_effects: string[] = [];
   for (const s of SIDE_EFFECTS.scan(tokens)) {
-    const list = isNegated(tokens, s.first, 4) ? negated_side_effects : side_effects;
+    const list = isNegated(tokens, s.first, 4) ? negated_side_effects : symptoms;
     if (!list.includes(s.value)) list.push(s.value);
   }
-  return { medications: meds, adherence, side_effects, negated_side_effects };
+  // "just tired" is a symptom; it is a side effect only when the turn is about medication.
+  const aboutMedication = meds.length > 0 || SIDE_EFFECT_WORDS.scan(tokens).length > 0;
+  return { medications: meds, adherence, side_effects: aboutMedication ? symptoms : [], symptoms, negated_side_effects };
 }
 
 /** Runs the medication agent over one turn. */

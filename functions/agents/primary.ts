@@ -43,7 +43,7 @@ export function respond(req: ResponderRequest): ResponderOutput {
     }
     parts.push(next.question);
   } else if (req.task_checkpoints.length > 0 || req.checkpoint) {
-    parts.push(pick(['That covers everything for today\'s check-in. Thank you!', 'We are all done for today. Thanks for checking in!'], seedOf(req, 'end')));
+    parts.push(pick(["That covers everything for today's check-in. Thank you!", "We are all done with today's check-in. Thanks for checking in!"], seedOf(req, 'end')));
   } else if (found.length === 0) {
     parts.push('How are you feeling today?');
   }

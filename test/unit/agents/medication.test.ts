@@ -9,6 +9,7 @@ type Case = {
   adherence?: string;
   side_effects?: string[];
   negated?: string[];
+  symptoms?: string[];
 };
 
 const cases: Case[] = [
@@ -21,7 +22,8 @@ const cases: Case[] = [
   { name: 'mention without adherence', text: 'Is it ok to drink coffee with sertraline?', meds: [{ name: 'sertraline', adherence: 'unknown' }], adherence: 'unknown' },
   { name: 'side effects', text: 'The new pills make me dizzy and nauseous', side_effects: ['dizziness', 'nausea'] },
   { name: 'negated side effects', text: 'no nausea or dizziness this week', side_effects: [], negated: ['nausea', 'dizziness'] },
-  { name: 'negation ends at a comma', text: 'no nausea, but a bad headache', side_effects: ['headache'], negated: ['nausea'] },
+  { name: 'negation ends at a comma', text: 'no nausea from the metformin, but a bad headache', side_effects: ['headache'], negated: ['nausea'] },
+  { name: 'a symptom without medication is not a side effect', text: 'just tired today', side_effects: [], symptoms: ['fatigue'] },
   { name: 'Spanish + English in one sentence', text: 'Me tomé la metformina this morning, sin mareos, pero tengo dolor de cabeza', meds: [{ name: 'metformin', adherence: 'taken' }], side_effects: ['headache'], negated: ['dizziness'] },
   { name: 'ran out', text: 'I ran out of my blood pressure pills', meds: [{ name: 'blood pressure medication', adherence: 'missed' }] },
   { name: 'no findings', text: 'Lovely weather, went for a walk', meds: [], adherence: 'unknown', side_effects: [] },
@@ -29,12 +31,13 @@ const cases: Case[] = [
 ];
 
 describe('medication agent', () => {
-  it.each(cases)('$name', ({ text, meds, adherence, side_effects, negated }) => {
+  it.each(cases)('$name', ({ text, meds, adherence, side_effects, negated, symptoms }) => {
     const got = extract(text);
     if (meds) expect(got.medications).toEqual(meds);
     if (adherence) expect(got.adherence).toBe(adherence);
     if (side_effects) expect(got.side_effects).toEqual(side_effects);
     if (negated) expect(got.negated_side_effects).toEqual(negated);
+    if (symptoms) expect(got.symptoms).toEqual(symptoms);
   });
 
   it('summary lists what was taken and missed', () => {

@@ -12,6 +12,7 @@ import {
   type ResponderName,
   type ResponderRequest,
 } from '../../../functions/contracts/agent.js';
+import { REFERENCE_AGENTS } from '../../../functions/agents/index.js';
 
 export function checkpoint(id: string, criteria: CompletionCriteria = {}, status = 'pending', question = `Question for ${id}?`): CheckpointRef {
   return { checkpoint_id: id, description: `About ${id}`, question, criteria, status };
@@ -63,4 +64,20 @@ export function responderRequest(
 export function longText(tail = ''): string {
   const sentence = 'Today I had oatmeal for breakfast, took my metformin and I will walk tomorrow with my neighbour. ';
   return sentence.repeat(Math.ceil(50_000 / sentence.length)) + tail;
+}
+
+/**
+ * Runs the sync reference agents the way the fan-out does (privacy and followup first, then nutrition with
+ * them, then checklist with everything) and returns their outputs by name, i.e. a responder's agent_results.
+ */
+export function runAgents(text: string, o: RequestOptions = {}): Record<string, AgentOutput> {
+  const run = (agent: string, dependencies: Record<string, AgentOutput> = {}) =>
+    REFERENCE_AGENTS[agent]!(agentRequest(agent, text, { ...o, dependencies }));
+  const privacy = run('privacy');
+  const followup = run('followup', { privacy });
+  const medication = run('medication', { privacy });
+  const human_intervention = run('human_intervention');
+  const nutrition = run('nutrition', { privacy, followup });
+  const checklist = run('checklist', { privacy, followup, nutrition, medication });
+  return { privacy, followup, medication, human_intervention, nutrition, checklist };
 }
