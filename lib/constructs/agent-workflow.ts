@@ -11,14 +11,16 @@
  *     → Start <r> → Respond <r> (Task) → Responder <r> done | failed | timed out (Pass, End)
  *
  *   branch of agent X:  X? (Choice on $.mode.X) ─run→ Start X (Pass: EnteredTime, request extras)
- *                         → Run X (Task lambda:invoke, TimeoutSecondsPath $.timeouts.X, Retry transient
+ *                         → Run X (Task lambda:invoke, timeout $.timeouts.X via TimeoutSecondsPath, Retry transient
  *                           Lambda errors, Catch Timeout→timeout, ALL→error) → X done (Pass: EnteredTime)
  *                       ─circuit_open→ X circuit open (Pass)   ─else→ X skipped (Pass)
  *
  * Each branch ends in a uniform record { agent, status, started_at, ended_at, out, error? } where `out` is
  * `{ X: output }` when ok and `{}` otherwise, so a dependent's `dependencies` and the responder's
  * `agent_results` are built with States.JsonMerge over `out`s and never hit a missing path.
- * The agent event is AgentRequest FLAT: States.JsonMerge($.input, { agent, dependencies }).
+ * The agent event is AgentRequest FLAT: States.JsonMerge($.input, { agent, dependencies, timeout_seconds })
+ * (`timeout_seconds` = the agent's budget this turn, an extra field the contract schemas strip; the HTTP
+ * invoker uses it to bound its retries).
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -106,7 +108,7 @@ function agentBranch(registry: AgentRegistry, name: string, depPaths: string[], 
     Parameters: {
       agent: name,
       status,
-      'started_at.$': '$.run.started_at',
+      'started_at.$': '$.Payload.started_at',
       'ended_at.$': '$$.State.EnteredTime',
       'error.$': '$.error',
       out: {},
@@ -130,16 +132,20 @@ function agentBranch(registry: AgentRegistry, name: string, depPaths: string[], 
         Type: 'Pass',
         Parameters: {
           'started_at.$': '$$.State.EnteredTime',
-          req: { agent: name, ...mergedField('dependencies', depPaths) },
+          'timeout_seconds.$': `$.timeouts.${name}`,
+          req: { agent: name, ...mergedField('dependencies', depPaths), 'timeout_seconds.$': `$.timeouts.${name}` },
         },
-        ResultPath: '$.run',
+        // At `$.Payload` so that TimeoutSecondsPath `$.Payload.timeout_seconds` resolves both against the raw
+        // state input and against the effective input after Parameters ({ FunctionName, Payload }), which is
+        // what aws-local-stepfunctions reads.
+        ResultPath: '$.Payload',
         Next: s.run,
       },
       [s.run]: {
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: arn, 'Payload.$': 'States.JsonMerge($.input, $.run.req, false)' },
-        TimeoutSecondsPath: `$.timeouts.${name}`,
+        Parameters: { FunctionName: arn, 'Payload.$': 'States.JsonMerge($.input, $.Payload.req, false)' },
+        TimeoutSecondsPath: '$.Payload.timeout_seconds',
         ResultSelector: { 'output.$': '$.Payload' },
         ResultPath: '$.result',
         ...(retry ? { Retry: retry } : {}),
@@ -154,7 +160,7 @@ function agentBranch(registry: AgentRegistry, name: string, depPaths: string[], 
         Parameters: {
           agent: name,
           status: 'ok',
-          'started_at.$': '$.run.started_at',
+          'started_at.$': '$.Payload.started_at',
           'ended_at.$': '$$.State.EnteredTime',
           out: { [`${name}.$`]: '$.result.output' },
         },
@@ -220,14 +226,18 @@ export function buildDefinition(registry: AgentRegistry, arnFor: (agent: AgentCo
       Type: 'Pass',
       Parameters: {
         ...agentsField,
-        responder: { name: r, status, 'started_at.$': '$.rsp.started_at', 'ended_at.$': '$$.State.EnteredTime', ...extra },
+        responder: { name: r, status, 'started_at.$': '$.Payload.started_at', 'ended_at.$': '$$.State.EnteredTime', ...extra },
       },
       End: true,
     });
     states[`Start ${r}`] = {
       Type: 'Pass',
-      Parameters: { 'started_at.$': '$$.State.EnteredTime', req: { responder: r } },
-      ResultPath: '$.rsp',
+      Parameters: {
+        'started_at.$': '$$.State.EnteredTime',
+        'timeout_seconds.$': `$.timeouts.${r}`,
+        req: { responder: r, 'timeout_seconds.$': `$.timeouts.${r}` },
+      },
+      ResultPath: '$.Payload',
       Next: responderTaskStateName(r),
     };
     states[responderTaskStateName(r)] = {
@@ -235,9 +245,9 @@ export function buildDefinition(registry: AgentRegistry, arnFor: (agent: AgentCo
       Resource: 'arn:aws:states:::lambda:invoke',
       Parameters: {
         FunctionName: arnFor(agent),
-        'Payload.$': 'States.JsonMerge(States.JsonMerge($.input, $.collected, false), $.rsp.req, false)',
+        'Payload.$': 'States.JsonMerge(States.JsonMerge($.input, $.collected, false), $.Payload.req, false)',
       },
-      TimeoutSecondsPath: `$.timeouts.${r}`,
+      TimeoutSecondsPath: '$.Payload.timeout_seconds',
       ResultSelector: { 'output.$': '$.Payload' },
       ResultPath: '$.responder_result',
       ...(retry ? { Retry: retry } : {}),
