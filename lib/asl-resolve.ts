@@ -104,3 +104,23 @@ export function localExecutionContext(): Record<string, unknown> {
     },
   };
 }
+
+/** A local stand-in for one Lambda invocation: the function (ARN as in the ASL) and its event. */
+export type LocalInvoke = (functionName: string | undefined, payload: unknown, stateName: string) => Promise<unknown>;
+
+/**
+ * `taskResourceLocalHandlers` for aws-local-stepfunctions: every Task state of the definition (an
+ * `arn:aws:states:::lambda:invoke` task) calls `invoke(FunctionName, Payload)` and returns `{ Payload }`,
+ * the shape the lambda:invoke integration gives the state machine.
+ */
+export function localTaskHandlers(
+  asl: Record<string, unknown>,
+  invoke: LocalInvoke,
+): Record<string, (input: { FunctionName?: string; Payload?: unknown }) => Promise<{ Payload: unknown }>> {
+  return Object.fromEntries(
+    taskStates(asl).map(({ stateName }) => [
+      stateName,
+      async (input: { FunctionName?: string; Payload?: unknown }) => ({ Payload: await invoke(input.FunctionName, input.Payload, stateName) }),
+    ]),
+  );
+}

@@ -32,6 +32,10 @@ export interface OrchestratorConfig {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   /** Reserved concurrency for the orchestrate function (protects the table and agents); undefined = unreserved. */
   orchestrateReservedConcurrency?: number;
+  /** Back the table up with an AWS Backup plan (daily, 35 days) on top of point-in-time recovery. */
+  backupPlan: boolean;
+  /** ARN of a WAFv2 web ACL (REGIONAL) to associate with the API stage. */
+  webAclArn?: string;
   /** Optional external checkpoint service (seed CHECKPOINT_URL). */
   checkpointUrl?: string;
 }
@@ -49,6 +53,7 @@ const DEFAULTS: Record<EnvName, OrchestratorConfig> = {
     stateRetentionDays: 30,
     storeTurnText: false,
     logLevel: 'DEBUG',
+    backupPlan: false,
   },
   prod: {
     envName: 'prod',
@@ -62,6 +67,7 @@ const DEFAULTS: Record<EnvName, OrchestratorConfig> = {
     stateRetentionDays: 365,
     storeTurnText: false,
     logLevel: 'INFO',
+    backupPlan: true,
     orchestrateReservedConcurrency: 200,
   },
 };
@@ -122,5 +128,7 @@ export function loadConfig(node: Node): OrchestratorConfig {
       int(get('orchestrateReservedConcurrency'), 'orchestrateReservedConcurrency', 1, 10_000) ??
       base.orchestrateReservedConcurrency,
     checkpointUrl: (get('checkpointUrl') as string | undefined) ?? base.checkpointUrl,
+    backupPlan: bool(get('backupPlan'), 'backupPlan') ?? base.backupPlan,
+    webAclArn: (get('webAclArn') as string | undefined) ?? base.webAclArn,
   };
 }

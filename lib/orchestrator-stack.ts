@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { loadConfig, type OrchestratorConfig } from './config.js';
 import { StateTable } from './constructs/state-table.js';
@@ -21,19 +22,26 @@ export const TURN_BUDGET_MS = 27_000;
 
 export class OrchestratorStack extends Stack {
   readonly config: OrchestratorConfig;
+  readonly key?: kms.Key;
+  readonly stateTable: StateTable;
+  readonly workflow: AgentWorkflow;
+  readonly workers: AsyncWorkers;
+  readonly orchestrate: OrchestratorFunction;
+  readonly http: OrchestratorApi;
+  readonly alarms: OrchestratorAlarms;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     const config = (this.config = loadConfig(this.node));
     const common = { logRetention: config.logRetention, removalPolicy: config.removalPolicy, logLevel: config.logLevel };
 
-    const key = config.customerManagedKey
+    const key = (this.key = config.customerManagedKey
       ? new kms.Key(this, 'DataKey', {
           description: 'Polaris Orchestrator: conversation state, logs and queues (health data)',
           enableKeyRotation: true,
           removalPolicy: config.removalPolicy,
         })
-      : undefined;
+      : undefined);
     if (key) {
       // CloudWatch Logs must be allowed to use the key for the encrypted log groups.
       key.addToResourcePolicy(
@@ -46,28 +54,30 @@ export class OrchestratorStack extends Stack {
       );
     }
 
-    const { table } = new StateTable(this, 'State', {
+    this.stateTable = new StateTable(this, 'State', {
       removalPolicy: config.removalPolicy,
       deletionProtection: config.deletionProtection,
       key,
+      backupPlan: config.backupPlan,
     });
+    const table = this.stateTable.table;
 
     const registry = loadRegistry({ context: this.node.tryGetContext('agents') });
-    const workflow = new AgentWorkflow(this, 'AgentFanout', { ...common, registry, table, key });
+    const workflow = (this.workflow = new AgentWorkflow(this, 'AgentFanout', { ...common, registry, table, key }));
 
-    const workers = new AsyncWorkers(this, 'AsyncWorkers', {
+    const workers = (this.workers = new AsyncWorkers(this, 'AsyncWorkers', {
       ...common,
       table,
       key,
       stateRetentionDays: config.stateRetentionDays,
       checkpointUrl: config.checkpointUrl,
-    });
+    }));
     for (const fn of Object.values(workflow.asyncAgentFunctions)) {
       workers.useDeadLetterQueue(fn);
       table.grantReadWriteData(fn);
     }
 
-    const orchestrate = new OrchestratorFunction(this, 'Orchestrate', {
+    const orchestrate = (this.orchestrate = new OrchestratorFunction(this, 'Orchestrate', {
       ...common,
       entry: 'functions/orchestrate/handler.ts',
       description: 'One conversation turn: state, agent fan-out, checkpoints, escalation, commit, reply',
@@ -88,15 +98,16 @@ export class OrchestratorStack extends Stack {
         STORE_TURN_TEXT: String(config.storeTurnText),
         MAX_BODY_BYTES: String(config.maxBodyBytes),
         TURN_BUDGET_MS: String(TURN_BUDGET_MS),
+        ...(config.corsOrigins.length > 0 ? { CORS_ORIGINS: config.corsOrigins.join(',') } : {}),
         ...(config.checkpointUrl ? { CHECKPOINT_URL: config.checkpointUrl } : {}),
       },
-    });
+    }));
     table.grantReadWriteData(orchestrate.fn);
     workflow.stateMachine.grantStartSyncExecution(orchestrate.fn);
     workers.checkpointGenerator.fn.grantInvoke(orchestrate.fn);
     for (const fn of Object.values(workflow.asyncAgentFunctions)) fn.grantInvoke(orchestrate.fn);
 
-    const api = new OrchestratorApi(this, 'Http', {
+    const api = (this.http = new OrchestratorApi(this, 'Http', {
       handler: orchestrate.fn,
       throttle: config.throttle,
       corsOrigins: config.corsOrigins,
@@ -104,9 +115,13 @@ export class OrchestratorStack extends Stack {
       removalPolicy: config.removalPolicy,
       logKey: key,
       stageName: config.envName,
-    });
+    }));
 
-    new OrchestratorAlarms(this, 'Alarms', {
+    if (config.webAclArn) {
+      new wafv2.CfnWebACLAssociation(this, 'WebAcl', { resourceArn: api.api.deploymentStage.stageArn, webAclArn: config.webAclArn });
+    }
+
+    this.alarms = new OrchestratorAlarms(this, 'Alarms', {
       api: api.api,
       orchestrate: orchestrate.fn,
       stateMachine: workflow.stateMachine,

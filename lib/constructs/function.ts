@@ -9,6 +9,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
@@ -36,6 +37,7 @@ export interface OrchestratorFunctionProps {
 export class OrchestratorFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: OrchestratorFunctionProps) {
     super(scope, id);
@@ -44,7 +46,15 @@ export class OrchestratorFunction extends Construct {
       removalPolicy: props.removalPolicy,
       encryptionKey: props.logKey,
     });
+    // Own role instead of AWSLambdaBasicExecutionRole (logs:* on every log group): this function may
+    // write to its own log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.serviceName}: runtime role`,
+    });
+    this.logGroup.grantWrite(this.role);
     this.fn = new nodejs.NodejsFunction(this, 'Fn', {
+      role: this.role,
       entry: path.join(PROJECT_ROOT, props.entry),
       handler: 'handler',
       description: props.description,

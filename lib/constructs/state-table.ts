@@ -4,6 +4,7 @@
  * On-demand, TTL on `expires_at`, point-in-time recovery, encrypted (AWS-managed, or the customer key).
  */
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -12,6 +13,8 @@ export interface StateTableProps {
   removalPolicy: RemovalPolicy;
   deletionProtection: boolean;
   key?: kms.IKey;
+  /** Add a daily AWS Backup plan (35-day retention) selecting this table. */
+  backupPlan: boolean;
 }
 
 export class StateTable extends Construct {
@@ -30,5 +33,9 @@ export class StateTable extends Construct {
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });
+    if (props.backupPlan) {
+      const plan = backup.BackupPlan.daily35DayRetention(this, 'Backup');
+      plan.addSelection('Selection', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
+    }
   }
 }

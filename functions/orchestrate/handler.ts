@@ -1,0 +1,71 @@
+/**
+ * orchestrate Lambda entry: wires the AWS adapters into the HTTP app once per container (cold start) —
+ * DynamoDB store with the warm cache, Step Functions fan-out with shared circuit breakers, Lambda async
+ * dispatch, checkpoint source (plan catalog, or CHECKPOINT_URL with the catalog as fallback), idempotency.
+ * Endpoints come only from the SDK's standard AWS_ENDPOINT_URL_* settings, so the same bundle runs
+ * in AWS and in the local stack.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { listPlanIds, PlanCatalogCheckpointSource } from '../core/plans.js';
+import { ACCEPTED_DETECTED_AGENTS } from '../core/routing.js';
+import { loadRegistry, selectableServices } from '../core/agent-graph.js';
+import type { CheckpointSource } from '../core/ports.js';
+import {
+  getConversationStore,
+  getDocumentClient,
+  getEvaluationCache,
+  getIdempotencyStore,
+  getWarmCacheStats,
+} from '../adapters/conversation-store.js';
+import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
+import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
+import { createFanoutFromEnv } from '../adapters/fanout.js';
+import { createOrchestrateHandler } from './app.js';
+
+/** A required setting is missing; names it (fails the cold start loudly rather than a turn quietly). */
+export class MissingSettingError extends Error {
+  override readonly name = 'MissingSettingError';
+}
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new MissingSettingError(`environment variable ${name} is required`);
+  return v;
+}
+
+const logger = new Logger({ serviceName: 'orchestrator' });
+const metrics = new Metrics({ namespace: 'PolarisOrchestrator', serviceName: 'orchestrator' });
+const registry = loadRegistry();
+const catalog = new PlanCatalogCheckpointSource();
+const checkpoints: CheckpointSource = process.env.CHECKPOINT_URL
+  ? new FallbackCheckpointSource(new HttpCheckpointService(process.env.CHECKPOINT_URL), catalog, (err) =>
+      logger.warn('checkpoint service failed; using the plan catalog', { error: err instanceof Error ? err.name : 'unknown' }),
+    )
+  : catalog;
+
+export const handler = createOrchestrateHandler({
+  store: getConversationStore(),
+  fanout: createFanoutFromEnv({ registry, documentClient: getDocumentClient() }),
+  dispatcher: new LambdaAsyncDispatcher({
+    client: new LambdaClient({}),
+    checkpointGeneratorFunction: required('CHECKPOINT_GENERATOR_FUNCTION'),
+    asyncAgentFunctions: JSON.parse(process.env.ASYNC_AGENT_FUNCTIONS ?? '{}') as Record<string, string>,
+  }),
+  checkpoints,
+  clock: { now: () => Date.now() },
+  config: {
+    storeTurnText: process.env.STORE_TURN_TEXT === 'true',
+    turnBudgetMs: Number(process.env.TURN_BUDGET_MS ?? 27_000),
+  },
+  evaluationCache: getEvaluationCache(),
+  idempotency: getIdempotencyStore(),
+  accepted: { plans: listPlanIds(), services: selectableServices(registry), detectedAgents: ACCEPTED_DETECTED_AGENTS },
+  maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? 65_536),
+  corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  log: { warn: (message, fields) => logger.warn(message, fields) },
+  logger,
+  metrics,
+  healthDetails: () => ({ cache: getWarmCacheStats() }),
+});
