@@ -47,12 +47,21 @@ export function trimOutput(output: AgentOutput): AgentOutput {
   return { ...output, findings: { truncated: true } };
 }
 
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
 /** Build the invoker handler. */
 export function createHttpAgentHandler(deps: HttpAgentHandlerDeps) {
   const deadlineOf =
     deps.deadline ??
     ((context?: { getRemainingTimeInMillis?: () => number }) =>
       context?.getRemainingTimeInMillis ? Date.now() + context.getRemainingTimeInMillis() - 250 : undefined);
+  /** The workflow passes the agent's budget as `timeout_seconds`: no retry may start after it. */
+  const budgetDeadline = (event: InvokerEvent): number | undefined =>
+    typeof event.timeout_seconds === 'number' && event.timeout_seconds > 0 ? Date.now() + event.timeout_seconds * 1000 - 100 : undefined;
   return async (event: InvokerEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<AgentOutput | ResponderOutput> => {
     const isResponder = typeof event.responder === 'string';
     const name = String(isResponder ? event.responder : event.agent);
@@ -66,7 +75,7 @@ export function createHttpAgentHandler(deps: HttpAgentHandlerDeps) {
         payload: event,
         timeouts: deps.registry.timeouts[agent.timeout]!,
         retry: deps.registry.retry_policies[agent.retry]!,
-        deadline: deadlineOf(context),
+        deadline: earliest(deadlineOf(context), budgetDeadline(event)),
       });
       const schema = isResponder ? ResponderOutputSchema : AgentOutputSchema;
       const parsed = schema.safeParse(res.body);

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { AgentWorkflow } from '../../../lib/constructs/agent-workflow.js';
-import { localExecutionContext, resolveDefinition, stateMachineLogicalIds, type CfnTemplate } from '../../../lib/asl-resolve.js';
+import { localExecutionContext, localTaskHandlers, resolveDefinition, stateMachineLogicalIds, type CfnTemplate } from '../../../lib/asl-resolve.js';
 import {
   agentTaskStateName,
   graphAgents,
@@ -98,11 +98,11 @@ export async function runWorkflow(
     timeouts: { ...timeouts, ...args.timeouts },
     responder: args.responder ?? 'primary',
   };
-  const execution = new StateMachine(asl as never).run(input, {
+  const execution = new StateMachine(asl as never).run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((s) => [s, 0])) },
     context: localExecutionContext() as never,
   });
-  const output = (await execution.result) as WorkflowOutput<AgentOutput, ResponderOutput>;
+  const output = (await execution.result) as unknown as WorkflowOutput<AgentOutput, ResponderOutput>;
   return { output, calls };
 }
 
@@ -111,4 +111,40 @@ export function modeFor(registry: AgentRegistry, run: string[], circuitOpen: str
   return Object.fromEntries(
     graphAgents(registry).map((n) => [n, run.includes(n) ? 'run' : circuitOpen.includes(n) ? 'circuit_open' : 'skipped']),
   );
+}
+
+/**
+ * A stand-in SFN client whose StartSyncExecution runs the ASL locally (what the local stack does), with
+ * `invoke` answering each Lambda invocation by function ARN. Throwing agents become FunctionError results.
+ */
+export function localSfnClient(
+  asl: Record<string, unknown>,
+  invoke: (functionName: string | undefined, payload: Record<string, unknown>, stateName: string) => Promise<unknown>,
+  options: { failWith?: string } = {},
+) {
+  const executions: Array<Record<string, unknown>> = [];
+  return {
+    executions,
+    send: async (command: { input: { input?: string } }, opts?: { abortSignal?: AbortSignal }) => {
+      const input = JSON.parse(command.input.input ?? '{}') as Record<string, unknown>;
+      executions.push(input);
+      if (options.failWith) return { status: options.failWith, error: 'States.Runtime' };
+      const run = new StateMachine(asl as never).run(input as never, {
+        overrides: {
+          taskResourceLocalHandlers: localTaskHandlers(asl, (fn, payload, state) => invoke(fn, payload as Record<string, unknown>, state)) as never,
+        },
+        context: localExecutionContext() as never,
+      });
+      const aborted = new Promise<never>((_, reject) => {
+        opts?.abortSignal?.addEventListener('abort', () => {
+          run.abort();
+          const e = new Error('aborted');
+          e.name = 'AbortError';
+          reject(e);
+        });
+      });
+      const output = await Promise.race([run.result, aborted]);
+      return { status: 'SUCCEEDED', output: JSON.stringify(output) };
+    },
+  };
 }
