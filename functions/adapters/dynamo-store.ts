@@ -34,9 +34,9 @@
  *   state race would block or corrupt TURN#N for the winner, and cleaning it up needs a second write that can
  *   fail too.
  *
- * Legacy items: a state migrated on read (schema v0 → v1) still has v0 attribute names in the table; the
- * store remembers them per (conversation, version) and REMOVEs them in the first write, so old attributes do
- * not linger. An item without a `version` attribute is treated as version 0 (`if_not_exists`).
+ * Legacy items: a state migrated on read (schema v0 → v1) still has the v0 shape in the table; the store
+ * remembers its attribute names per (conversation, version), and the first write SETs every v1 field and
+ * REMOVEs the v0-only attributes, so the item is fully v1 afterwards. An item without a `version` attribute is treated as version 0 (`if_not_exists`).
  */
 import { isDeepStrictEqual } from 'node:util';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -352,7 +352,9 @@ export class DynamoConversationStore implements ConversationStore {
     conversationId = next.conversation_id,
     version?: number,
   ): { set: string[]; remove: string[] } {
-    const before = previous as unknown as Record<string, unknown>;
+    const legacy = version === undefined ? undefined : this.legacyAttributes.get(`${conversationId}@${version}`);
+    // A migrated read: the table still holds the old shape, so the diff base is empty (write every field).
+    const before = legacy ? {} : (previous as unknown as Record<string, unknown>);
     const after = next as unknown as Record<string, unknown>;
     const set: string[] = [];
     const remove: string[] = [];
@@ -366,8 +368,8 @@ export class DynamoConversationStore implements ConversationStore {
       if (STORE_ATTRIBUTES.has(key)) continue;
       if (before[key] !== undefined && after[key] === undefined) remove.push(key);
     }
-    if (version !== undefined) {
-      for (const key of this.legacyAttributes.get(`${conversationId}@${version}`) ?? []) {
+    if (legacy) {
+      for (const key of legacy) {
         if (!STORE_ATTRIBUTES.has(key) && after[key] === undefined && !remove.includes(key)) remove.push(key);
       }
     }
