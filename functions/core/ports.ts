@@ -13,6 +13,9 @@ import type {
 } from '../contracts/agent.js';
 import type { ConversationState, StoredConversation } from './state.js';
 
+/** Re-exported for adapters and tests that only import the ports. */
+export type { ConversationState, StoredConversation } from './state.js';
+
 /** The write lost a race: the stored version is not the one read. Never a lost update. */
 export class VersionConflictError extends Error {
   override readonly name = 'VersionConflictError';

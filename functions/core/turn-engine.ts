@@ -105,6 +105,30 @@ export function readChecklistVerdict(args: {
   return null;
 }
 
+/**
+ * The services to select this turn: the requested ones, plus what judging the current checkpoint needs —
+ * the checklist agent, and the agent whose finding its criteria name (e.g. nutrition for a meals
+ * checkpoint). Without them a checkpoint could never complete in a conversation whose client did not
+ * happen to request those services. `selectable` (the registry's selectable services), when given, limits
+ * the additions to agents the deployment has. Nothing is added while paused (no agents run then).
+ */
+export function servicesForTurn(
+  state: ConversationState,
+  requested: readonly string[],
+  selectable?: readonly string[],
+): string[] {
+  const out = [...requested];
+  const pos = currentPosition(state);
+  if (state.is_paused || pos === null || pos.checkpoint === null) return out;
+  const wanted = [CHECKLIST_AGENT, pos.checkpoint.criteria.agent_finding?.agent];
+  for (const agent of wanted) {
+    if (agent === undefined || out.includes(agent)) continue;
+    if (selectable !== undefined && !selectable.includes(agent)) continue;
+    out.push(agent);
+  }
+  return out;
+}
+
 /** The human-intervention agent's flag, if it asked for a human this turn. */
 export function findEscalation(agents: Readonly<Record<string, AgentResult>>): Escalation | null {
   const result = agents[HUMAN_INTERVENTION_AGENT];

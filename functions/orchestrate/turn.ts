@@ -57,6 +57,7 @@ import {
   applyFanoutResult,
   applyHoldingTurn,
   buildAgentTurnInput,
+  servicesForTurn,
   type AppliedTurn,
   type CachedEvaluation,
 } from '../core/turn-engine.js';
@@ -81,6 +82,12 @@ export interface TurnDeps {
   };
   /** Checkpoint evaluation cache (seed policy: 1 minute). Optional: without it nothing is cached. */
   evaluationCache?: KeyValueCache<CachedEvaluation>;
+  /**
+   * Services the agent registry lets a turn select (agent-graph `selectableServices`). When given, the
+   * agents the engine adds to judge the current checkpoint (checklist, the agent its criteria name) are
+   * limited to these; when absent they are always added.
+   */
+  selectableServices?: readonly string[];
   /** Optional sink for logged-and-ignored background failures. */
   log?: TurnLogger;
 }
@@ -180,6 +187,7 @@ async function runTurn(
   const now = () => deps.clock.now();
 
   let applied: AppliedTurn;
+  let recording: Promise<void> | undefined;
   let selection: AgentSelection | null = null;
   let fanout: FanoutResult | null = null;
   if (prepared.is_paused) {
@@ -190,7 +198,7 @@ async function runTurn(
       ({ selection, fanout } = reusable);
     } else {
       const ran = await timer.time('agents', async () => {
-        const sel = await deps.fanout.select(query.services);
+        const sel = await deps.fanout.select(servicesForTurn(prepared, query.services, deps.selectableServices));
         const input = buildAgentTurnInput(prepared, query, prepared.turn_count + 1);
         const out = await deps.fanout.run({
           input,
@@ -203,10 +211,9 @@ async function runTurn(
       selection = ran.sel;
       fanout = ran.out;
       remember({ turnCount: prepared.turn_count, checkpointId, selection, fanout });
-      if (deps.fanout.record) {
-        const results = fanout.agents;
-        await deps.fanout.record(results).catch((err: unknown) => warn(deps, 'circuit breaker record failed', query, err));
-      }
+      // Breaker bookkeeping runs alongside the commit (it must not delay the state write) and is awaited
+      // before the turn returns, so Lambda does not freeze it half-done.
+      recording = deps.fanout.record?.(fanout.agents).catch((err: unknown) => warn(deps, 'circuit breaker record failed', query, err));
     }
     const fanoutResult = fanout!;
     applied = timer.timeSync('checkpoints', () =>
@@ -244,8 +251,12 @@ async function runTurn(
   if (deps.config.storeTurnText) turn.text = query.text;
   if (meta.idempotencyKey !== undefined) turn.idempotency_key = meta.idempotencyKey;
 
-  const { version } = await timer.time('persist', () => deps.store.commitTurn({ previous: loaded, next, turn }));
-  return { applied, next, version, selection, fanout };
+  try {
+    const { version } = await timer.time('persist', () => deps.store.commitTurn({ previous: loaded, next, turn }));
+    return { applied, next, version, selection, fanout };
+  } finally {
+    await recording;
+  }
 }
 
 /** A new conversation: the plan's main task (checkpoints from the source) and the services' support tasks. */

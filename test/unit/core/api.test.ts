@@ -68,7 +68,7 @@ describe('parseOrchestratorQuery', () => {
 
   it('text too long, empty or blank', () => {
     expect(problems({ ...valid(), text: 'x'.repeat(MAX_TEXT_CHARS + 1) })).toEqual([{ field: 'text', problem: `must be at most ${MAX_TEXT_CHARS} characters` }]);
-    expect(problems({ ...valid(), text: '' })[0]).toEqual({ field: 'text', problem: 'must not be empty' });
+    expect(problems({ ...valid(), text: '' })).toEqual([{ field: 'text', problem: 'must not be empty' }]);
     expect(problems({ ...valid(), text: '   ' })).toEqual([{ field: 'text', problem: 'must not be blank' }]);
     expect(parseOrchestratorQuery({ ...valid(), text: 'x'.repeat(MAX_TEXT_CHARS) }, accepted).ok).toBe(true);
   });

@@ -15,6 +15,7 @@ import {
   FALLBACK_REPLY,
   HOLDING_REPLY,
   readChecklistVerdict,
+  servicesForTurn,
   type CachedEvaluation,
 } from '../../../functions/core/turn-engine.js';
 import { agentOk, checklist, FixedClock, humanFlag, makeQuery, MapCache } from '../../support/fakes.js';
@@ -34,6 +35,27 @@ describe('routing', () => {
     ['accountability', 'accountability'],
     ['therapy', 'therapy'],
   ])('%s → %s', (detected, responder) => expect(routeResponder(detected)).toBe(responder));
+});
+
+describe('servicesForTurn', () => {
+  const withCriteria = (criteria: object) => {
+    const s = beginTurn(stateWith(['a']));
+    s.task_stack[0]!.checkpoints[0]!.criteria = criteria;
+    return s;
+  };
+  it('adds the checklist and the agent the current checkpoint needs, keeping the requested order', () => {
+    expect(servicesForTurn(withCriteria({ agent_finding: { agent: 'nutrition', key: 'meals' } }), ['privacy'])).toEqual(['privacy', 'checklist', 'nutrition']);
+    expect(servicesForTurn(withCriteria({ keywords_any: ['x'] }), ['checklist', 'privacy'])).toEqual(['checklist', 'privacy']);
+  });
+  it('adds only agents the registry can select', () => {
+    expect(servicesForTurn(withCriteria({ agent_finding: { agent: 'nutrition', key: 'meals' } }), [], ['checklist'])).toEqual(['checklist']);
+  });
+  it('adds nothing when there is no open checkpoint or the conversation is paused', () => {
+    const s = withCriteria({ agent_finding: { agent: 'nutrition', key: 'meals' } });
+    expect(servicesForTurn({ ...s, is_paused: true }, ['followup'])).toEqual(['followup']);
+    const done = applyFanoutResult(s, { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', checklist('a', true))]) }).state;
+    expect(servicesForTurn(done, [])).toEqual([]);
+  });
 });
 
 describe('checkpoint evaluation', () => {
