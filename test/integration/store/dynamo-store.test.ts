@@ -60,6 +60,11 @@ describe('DynamoConversationStore on dynalite', () => {
     expect(loaded!.state).not.toHaveProperty('pk');
     expect(loaded!.state).not.toHaveProperty('version');
     expect(await store.get('does-not-exist')).toBeNull();
+    // Table reads are strongly consistent unless the caller opts out (a stale read would be a needless 409).
+    const reads = sent.filter((c) => c.operation === 'GetItem').map((c) => c.input['ConsistentRead']);
+    expect(reads).toEqual([true, true]);
+    await store.get('create-1', { consistent: false });
+    expect(sent.filter((c) => c.operation === 'GetItem').at(-1)!.input['ConsistentRead']).toBe(false);
     expect(await rawItem('create-1', turnSk(1))).toMatchObject({ turn: 1, call_log_id: 'call-1' });
   });
 
