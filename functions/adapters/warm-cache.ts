@@ -224,3 +224,18 @@ export function getWarmCache(): WarmCache {
   containerCache ??= new WarmCache(warmCacheOptionsFromEnv());
   return containerCache;
 }
+
+/**
+ * The stats as flat numbers (`cache_state_hits`, `cache_state_misses`, `cache_state_evictions`, …,
+ * `cache_entries`), the shape `timing_metrics` (Record<string, number>) and metric dimensions take.
+ */
+export function flattenCacheStats(stats: WarmCacheStats): Record<string, number> {
+  const flat: Record<string, number> = { cache_entries: stats.entries };
+  for (const kind of CACHE_KINDS) {
+    const k = stats.kinds[kind];
+    flat[`cache_${kind}_hits`] = k.hits;
+    flat[`cache_${kind}_misses`] = k.misses;
+    flat[`cache_${kind}_evictions`] = k.evictions;
+  }
+  return flat;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CacheConfigError, WarmCache, warmCacheOptionsFromEnv } from '../../../functions/adapters/warm-cache.js';
+import { CacheConfigError, WarmCache, flattenCacheStats, warmCacheOptionsFromEnv } from '../../../functions/adapters/warm-cache.js';
 
 describe('WarmCache', () => {
   it('hands out copies: mutating what was set or got never changes the cached value', () => {
@@ -46,6 +46,7 @@ describe('WarmCache', () => {
     expect(s.kinds.context.evictions).toBe(1);
     expect(s.kinds.state.evictions).toBe(0);
     expect(s.kinds.state.hit_rate).toBe(1);
+    expect(flattenCacheStats(s)).toMatchObject({ cache_entries: 2, cache_context_evictions: 1, cache_state_hits: 2, cache_state_misses: 0 });
   });
 
   it('counts invalidations and exposes a KeyValueCache view for the engine', () => {
