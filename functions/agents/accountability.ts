@@ -22,6 +22,10 @@ export function respond(req: ResponderRequest): ResponderOutput {
     parts.push(`You committed to ${secondPerson(firm.text)}${firm.due ? ` ${secondPerson(firm.due.text)}` : ''}.`);
     parts.push(firm.due ? 'I will hold you to it, and I will ask how it went.' : 'When exactly will you do it? Naming a day and time makes it much more likely to happen.');
   }
+  if (!firm && ack.followup.length > 0) {
+    enriched = true;
+    parts.push(ack.followup[0]!);
+  }
   if (ack.missedMedication.length > 0) {
     enriched = true;
     parts.push(`You missed ${ack.missedMedication.join(' and ')}. What got in the way, and what could make it easier tomorrow?`);

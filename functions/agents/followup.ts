@@ -17,7 +17,7 @@ export type PartOfDay = 'morning' | 'afternoon' | 'evening' | 'night';
 
 /** When something is due, as said: relative to the turn, plus an optional clock time. */
 export interface DueTime {
-  /** The due words as said (folded), e.g. "tomorrow at 5 pm". */
+  /** The due words as said, e.g. "tomorrow at 5 pm", "on Monday". */
   text: string;
   relative: {
     days?: number;
@@ -139,7 +139,7 @@ function parseDue(tokens: readonly Token[], from: number, to: number): DueParse 
     } else if (PARTS[t] && (w(i - 1) === 'in' || w(i - 1) === 'the') && w(i - 2) === 'in') {
       due.part_of_day = PARTS[t]!;
       use(i - 2, i - 1, i);
-    } else if (PARTS[t] && w(i - 1) === 'tomorrow') {
+    } else if (PARTS[t] && (w(i - 1) === 'tomorrow' || WEEKDAYS[w(i - 1)])) {
       due.part_of_day = PARTS[t]!;
       use(i);
     } else if ((t === 'next' || t === 'proxima' || t === 'proximo') && (w(i + 1) === 'week' || w(i + 1) === 'semana')) {
@@ -281,7 +281,7 @@ export function extract(text: string, options: FollowupOptions = {}): FollowupIt
     const usedAfter = [...after.used].sort((a, b) => a - b);
     if (Object.keys(relative).length > 0 || time) {
       const due: DueTime = {
-        text: [...usedBefore, ...usedAfter].map((i) => tokens[i]!.w).join(' '),
+        text: [...usedBefore, ...usedAfter].map((i) => text.slice(tokens[i]!.start, tokens[i]!.end)).join(' '),
         relative,
       };
       if (time) due.time = time;

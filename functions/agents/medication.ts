@@ -38,7 +38,7 @@ const BRANDS: Array<readonly [string, string]> = [
   ['blood pressure pills', 'blood pressure medication'], ['blood pressure medication', 'blood pressure medication'],
   ['blood pressure meds', 'blood pressure medication'], ['inhaler', 'inhaler'],
 ];
-const GENERIC = ['meds', 'medication', 'medications', 'medicine', 'medicines', 'pills', 'pill', 'tablets', 'tablet', 'medicina', 'medicinas', 'pastillas', 'pastilla', 'medicamento', 'medicamentos'];
+const GENERIC = ['dose', 'doses', 'dosis', 'meds', 'medication', 'medications', 'medicine', 'medicines', 'pills', 'pill', 'tablets', 'tablet', 'medicina', 'medicinas', 'pastillas', 'pastilla', 'medicamento', 'medicamentos'];
 const MEDS = new Lexicon<string>([
   ...DRUGS.map((d) => [d, d] as const),
   ...BRANDS,
@@ -46,7 +46,8 @@ const MEDS = new Lexicon<string>([
 ]);
 
 const ADHERENCE = new Lexicon<Adherence>([
-  ['took', 'taken'], ['taken', 'taken'], ['take', 'taken'], ['had', 'taken'], ['used', 'taken'], ['injected', 'taken'],
+  // "I take metformin" is a habit, not today's dose: neutral unless negated ("didn't take" → missed).
+  ['took', 'taken'], ['taken', 'taken'], ['take', 'unknown'], ['tomo', 'unknown'], ['had', 'taken'], ['used', 'taken'], ['injected', 'taken'],
   ['tome', 'taken'], ['tomado', 'taken'], ['me tome', 'taken'], ['on time', 'taken'],
   ['missed', 'missed'], ['miss', 'missed'], ['skipped', 'missed'], ['skip', 'missed'], ['forgot', 'missed'],
   ['forget', 'missed'], ['forgotten', 'missed'], ['ran out', 'missed'], ['run out', 'missed'], ['olvide', 'missed'],
@@ -71,9 +72,11 @@ const SIDE_EFFECT_WORDS = new Lexicon<true>(
   ['side effect', 'side effects', 'efecto secundario', 'efectos secundarios', 'reaction'].map((w) => [w, true] as const),
 );
 
-/** Words that flip an adherence verb: "didn't miss" → taken, "didn't take" → missed. */
+/** Negation flips an adherence verb: "didn't miss" → taken, "didn't take" → missed. */
 function flip(a: Adherence): Adherence {
-  return a === 'taken' ? 'missed' : a === 'missed' ? 'taken' : a;
+  if (a === 'missed') return 'taken';
+  // taken → missed; a neutral "take" negated ("didn't take") is missed too.
+  return 'missed';
 }
 
 const DOSE_UNITS = new Set(['mg', 'mcg', 'ug', 'g', 'units', 'unit', 'iu', 'ml', 'tablets', 'tablet', 'pills', 'pill', 'puffs', 'puff', 'capsules', 'capsule']);
@@ -91,10 +94,31 @@ function doseNear(tokens: readonly Token[], first: number, last: number): Medica
   return undefined;
 }
 
+/** Pronouns and words that make a bare adherence verb about the doses asked for: "yes, I took them". */
+const DOSE_OBJECTS = new Set(['them', 'it', 'all', 'both', 'everything', 'los', 'las', 'la', 'todo', 'todas', 'todos']);
+
+/**
+ * A bare answer like "Yes, I took them all" or "I forgot" (no drug named) when the current checkpoint asks
+ * about medication: the adherence verb followed by a pronoun, or ending its clause.
+ */
+function bareAdherence(tokens: readonly Token[], hits: ReadonlyArray<{ value: Adherence; last: number }>): Adherence | undefined {
+  for (const h of hits) {
+    const next = tokens[h.last + 1];
+    if (!next || next.clause !== tokens[h.last]!.clause || DOSE_OBJECTS.has(next.w)) return h.value;
+  }
+  return undefined;
+}
+
+/** Options: whether the conversation is currently asking about medication (enables bare answers). */
+export interface MedicationContext {
+  askingAboutMedication?: boolean;
+}
+
 /** Extracts medication mentions, overall adherence and side effects from (redacted) text. */
-export function extract(text: string): {
+export function extract(text: string, ctx: MedicationContext = {}): {
   medications: MedicationMention[];
-  adherence: Adherence | 'mixed';
+  /** Overall adherence; null when nothing was said about taking or missing a dose. */
+  adherence: Adherence | 'mixed' | null;
   side_effects: string[];
   symptoms: string[];
   negated_side_effects: string[];
@@ -127,11 +151,15 @@ export function extract(text: string): {
     else if (existing.adherence === 'unknown') existing.adherence = mention.adherence;
     if (medications.length >= 20) break;
   }
+  if (medications.length === 0 && ctx.askingAboutMedication) {
+    const bare = bareAdherence(tokens, adherenceHits);
+    if (bare) medications.push({ name: 'medication', adherence: bare });
+  }
   // A specific drug makes a generic "my meds" in the same turn redundant.
   const specific = medications.filter((m) => m.name !== 'medication');
   const meds = specific.length > 0 ? [...specific, ...medications.filter((m) => m.name === 'medication' && m.adherence !== 'unknown' && !specific.some((s) => s.adherence === m.adherence))] : medications;
   const states = new Set(meds.map((m) => m.adherence).filter((a) => a !== 'unknown'));
-  const adherence = states.size === 0 ? 'unknown' : states.size > 1 ? 'mixed' : [...states][0]!;
+  const adherence = states.size === 0 ? null : states.size > 1 ? 'mixed' : [...states][0]!;
   const symptoms: string[] = [];
   const negated_side_effects: string[] = [];
   for (const s of SIDE_EFFECTS.scan(tokens)) {
@@ -143,9 +171,17 @@ export function extract(text: string): {
   return { medications: meds, adherence, side_effects: aboutMedication ? symptoms : [], symptoms, negated_side_effects };
 }
 
+/** True when the current checkpoint or task is about medication (its question names medication). */
+export function askingAboutMedication(request: Pick<AgentRequest, 'checkpoint' | 'task'>): boolean {
+  if (request.task?.service === 'medication') return true;
+  const cp = request.checkpoint;
+  if (!cp) return false;
+  return MEDS.scan(tokenize(`${cp.question} ${cp.description}`, 1000)).length > 0;
+}
+
 /** Runs the medication agent over one turn. */
 export function run(request: AgentRequest): AgentOutput {
-  const found = extract(redactedText(request));
+  const found = extract(redactedText(request), { askingAboutMedication: askingAboutMedication(request) });
   const parts: string[] = [];
   const taken = found.medications.filter((m) => m.adherence === 'taken').map((m) => m.name);
   const missed = found.medications.filter((m) => m.adherence === 'missed').map((m) => m.name);

@@ -147,8 +147,17 @@ export function extract(text: string): { meals: Meal[]; foods: string[]; drinks:
     if (inSentence.length === 0) continue;
     // A skipped meal owns nothing: "I skipped breakfast but had eggs for lunch" → lunch.
     const open = inSentence.filter((m) => !mealIndex.get(m.first)!.skipped);
+    // Same clause first, nearest wins, ties go to the meal after ("rice at lunch and pasta for dinner");
+    // otherwise the nearest meal before it in the sentence, else the next one.
+    const sameClause = open.filter((m) => tokens[m.first]!.clause === tokens[h.first]!.clause);
+    const distance = (m: (typeof open)[number]) => (m.first < h.first ? h.first - m.last : m.first - h.last - 0.5);
     const before = open.filter((m) => m.first < h.first);
-    const owner = before.length > 0 ? before[before.length - 1] : open.find((m) => m.first > h.first);
+    const owner =
+      sameClause.length > 0
+        ? [...sameClause].sort((a, b) => distance(a) - distance(b))[0]
+        : before.length > 0
+          ? before[before.length - 1]
+          : open.find((m) => m.first > h.first);
     if (!owner) continue;
     const meal = mealIndex.get(owner.first)!;
     const target = kind === 'food' ? meal.foods : meal.drinks;

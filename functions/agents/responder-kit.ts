@@ -136,11 +136,15 @@ export function acknowledgements(req: ResponderRequest): Acknowledgements {
     const meds = asArray<MedicationMention>(medication.findings['medications']);
     const name = (m: MedicationMention) => (m.name === 'medication' ? 'your medication' : `your ${m.name}`);
     const taken = meds.filter((m) => m.adherence === 'taken');
-    const missed = meds.filter((m) => m.adherence === 'missed');
+    const missedMeds = meds.filter((m) => m.adherence === 'missed');
     if (taken.length > 0) ack.medication.push(`Good to hear you took ${joinList(taken.map(name))}.`);
-    if (missed.length > 0) {
-      ack.missedMedication = missed.map(name);
-      ack.medication.push(`Thanks for being honest that you missed ${joinList(missed.map(name))}; it happens.`);
+    const mentioned = meds.filter((m) => m.adherence === 'unknown' && m.name !== 'medication');
+    if (mentioned.length > 0 && taken.length === 0 && missedMeds.length === 0) {
+      ack.medication.push(`I have noted ${joinList(mentioned.map((m) => m.name))}.`);
+    }
+    if (missedMeds.length > 0) {
+      ack.missedMedication = missedMeds.map(name);
+      ack.medication.push(`Thanks for being honest that you missed ${joinList(missedMeds.map(name))}; it happens.`);
     }
     ack.sideEffects = asArray<string>(medication.findings['side_effects']);
     if (ack.sideEffects.length > 0) {

@@ -37,6 +37,7 @@ export function respond(req: ResponderRequest): ResponderOutput {
   parts.push(...found);
   const next = checkpointToAsk(req);
   if (next) parts.push(`When you are ready: ${next.question}`);
+  else if (req.task_checkpoints.length > 0) parts.push('Thank you for reflecting with me today. Be gentle with yourself until we talk again.');
   else if (!feeling) parts.push('How have you been feeling since we last talked?');
   return { responder: 'therapy', response: clampResponse(parts.join(' ')), is_enriched: found.length > 0, asks_checkpoint_id: next?.checkpoint_id ?? null };
 }
