@@ -299,7 +299,7 @@ export class DynamoConversationStore implements ConversationStore {
       throw new InvalidCommitError(id, `turn_count must grow (read ${previous.state.turn_count}, next ${next.turn_count})`);
     }
     const now = this.clock.now();
-    const version = await this.writeState(previous, next, now);
+    const { version } = await this.writeState(previous, next, now);
     await this.appendTurn(turn, now);
     return { version };
   }
@@ -320,9 +320,8 @@ export class DynamoConversationStore implements ConversationStore {
       // Nothing changed: no write, no version bump (a no-op must not make concurrent turns conflict).
       if (dirty.set.length + dirty.remove.length === 0) return current;
       try {
-        const version = await this.writeState(current, next, this.clock.now());
-        const written = this.cache?.get<CachedState>('state', conversationId);
-        return { state: written?.state ?? structuredClone(next), version, source: 'table' };
+        const written = await this.writeState(current, next, this.clock.now());
+        return { state: structuredClone(written.state), version: written.version, source: 'table' };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= maxAttempts) throw error;
         // Small jittered backoff so racing writers (history agent, checkpoint generator) spread out.
@@ -398,8 +397,12 @@ export class DynamoConversationStore implements ConversationStore {
     return Math.floor(now / 1000) + this.retentionSeconds;
   }
 
-  /** The state write of the header's protocol. Returns the new version and refreshes the cache. */
-  private async writeState(previous: StoredConversation | null, next: ConversationState, now: number): Promise<number> {
+  /** The state write of the header's protocol. Returns what was written and refreshes the cache. */
+  private async writeState(
+    previous: StoredConversation | null,
+    next: ConversationState,
+    now: number,
+  ): Promise<{ version: number; state: ConversationState }> {
     const id = next.conversation_id;
     const updatedAt = new Date(now).toISOString();
     const written: ConversationState = { ...next, updated_at: updatedAt };
@@ -471,7 +474,7 @@ export class DynamoConversationStore implements ConversationStore {
       throw mapStoreError(error, previous ? 'UpdateItem' : 'PutItem');
     }
     this.cache?.set<CachedState>('state', id, { state: written, version });
-    return version;
+    return { version, state: written };
   }
 
   /** Step 2 of the protocol: TURN#N, idempotent on our own earlier try, never throwing once state is in. */
