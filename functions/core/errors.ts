@@ -17,7 +17,7 @@ export abstract class DomainError extends Error {
 
 /** The request is invalid (→ 400 with the body naming each bad field). */
 export class RequestValidationError extends DomainError {
-  override readonly name = 'RequestValidationError';
+  override readonly name: string = 'RequestValidationError';
   readonly statusCode = 400;
   constructor(readonly body: BadRequestBody) {
     super(`${body.error}: ${body.details.map((d) => d.field).join(', ')}`);
@@ -75,15 +75,20 @@ export class IllegalCheckpointTransitionError extends DomainError {
   }
 }
 
-/** The plan named by a conversation is not in the catalog (e.g. removed by a deploy). */
-export class UnknownPlanError extends DomainError {
+/**
+ * A new conversation names a plan the catalog does not have (the request passed validation against a
+ * different list, e.g. a misconfigured deployment). A 400 whose body names the `plan` field like any other.
+ */
+export class UnknownPlanError extends RequestValidationError {
   override readonly name = 'UnknownPlanError';
-  readonly statusCode = 400;
   constructor(
     readonly planId: string,
     readonly accepted: readonly string[],
   ) {
-    super(`unknown plan '${planId}'; accepted: ${accepted.join(', ')}`);
+    super({
+      error: 'invalid request',
+      details: [{ field: 'plan', problem: `unknown plan '${planId}'; accepted: ${accepted.join(', ')}` }],
+    });
   }
 }
 

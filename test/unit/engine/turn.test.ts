@@ -4,7 +4,7 @@
  * records, background dispatch.
  */
 import { describe, expect, it } from 'vitest';
-import { ConversationNotFoundError, TurnConflictError, UnknownPlanError } from '../../../functions/core/errors.js';
+import { ConversationNotFoundError, RequestValidationError, TurnConflictError, UnknownPlanError } from '../../../functions/core/errors.js';
 import { StoreUnavailableError } from '../../../functions/core/ports.js';
 import { orchestrateTurn } from '../../../functions/orchestrate/turn.js';
 import { checklist, makeQuery } from '../../support/fakes.js';
@@ -131,7 +131,11 @@ describe('loading', () => {
 
   it('an unknown plan for a new conversation is an UnknownPlanError', async () => {
     const h = harness({ ...base, plan: 'nope' }, []);
-    await expect(h.say('hello')).rejects.toThrow(UnknownPlanError);
+    const err = await h.say('hello').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownPlanError);
+    expect(err).toBeInstanceOf(RequestValidationError); // → 400 with the usual details body
+    expect((err as UnknownPlanError).body.details).toEqual([{ field: 'plan', problem: expect.stringContaining("unknown plan 'nope'; accepted: accountability") }]);
+    expect(h.store.items.size).toBe(0);
   });
 
   it('an external checkpoint source supplies the initial checkpoints', async () => {
