@@ -27,7 +27,7 @@ import {
   TurnConflictError,
   UnknownPlanError,
 } from '../core/errors.js';
-import { buildSupportTasks, getPlan, listPlanIds, PlanCatalogCheckpointSource } from '../core/plans.js';
+import { buildSupportTasks, getPlan, listPlanIds } from '../core/plans.js';
 import {
   VersionConflictError,
   type AgentFanout,
@@ -268,7 +268,9 @@ async function createConversation(deps: TurnDeps, query: OrchestratorQuery): Pro
     conversation_id: query.conversation_id,
     task_id: plan.main_task.task_id,
   });
-  const source = deps.checkpoints instanceof PlanCatalogCheckpointSource ? 'plan' : 'external';
+  // Provenance by content, so a fallback source that served the catalog is still labelled 'plan'.
+  const catalogIds = new Set([...plan.main_task.checkpoints, ...plan.extension_checkpoints].map((c) => c.checkpoint_id));
+  const source = checkpoints.every((c) => catalogIds.has(c.checkpoint_id)) ? 'plan' : 'external';
   const main = buildTask({ task_id: plan.main_task.task_id, name: plan.main_task.name, kind: 'main', checkpoints }, source);
   const state = newConversation(query, [main], deps.clock.now());
   return addSupportTasks(state, buildSupportTasks(query.services));
