@@ -195,7 +195,10 @@ export function parseOrchestratorQuery(body: unknown, accepted: AcceptedValues):
   }
 
   if (details.length > 0 || !parsed.success) {
-    return { ok: false, error: { error: 'invalid request', details } };
+    // One problem per field (e.g. an empty text is "must not be empty", not also "must not be blank").
+    const seen = new Set<string>();
+    const unique = details.filter((d) => (seen.has(d.field) ? false : (seen.add(d.field), true)));
+    return { ok: false, error: { error: 'invalid request', details: unique } };
   }
   return { ok: true, value: parsed.data };
 }
