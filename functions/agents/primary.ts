@@ -8,6 +8,7 @@
 import type { ResponderOutput, ResponderRequest } from '../contracts/agent.js';
 import {
   acknowledgements,
+  alreadyAnswered,
   checkpointToAsk,
   clampResponse,
   currentCheckpointCompleted,
@@ -40,6 +41,9 @@ export function respond(req: ResponderRequest): ResponderOutput {
     if (!justCompleted && next.checkpoint_id === req.checkpoint?.checkpoint_id && req.context.turn_number > 1 && found.length === 0) {
       // Still on the same checkpoint and nothing new was found: ask again, gently and differently.
       parts.push(pick(['No rush.', 'Whenever you are ready.', 'Let us come back to this one.'], seedOf(req, 'again')));
+    }
+    if (alreadyAnswered(req, next)) {
+      parts.push(pick(['Just to confirm for my notes:', 'To make sure I have it right:'], seedOf(req, 'confirm')));
     }
     parts.push(next.question);
   } else if (req.task_checkpoints.length > 0 || req.checkpoint) {

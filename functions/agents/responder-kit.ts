@@ -8,6 +8,8 @@ import type { FollowupItem } from './followup.js';
 import type { MedicationMention } from './medication.js';
 import type { Meal } from './nutrition.js';
 import { joinList, pick } from './text.js';
+import { evaluate } from './checklist.js';
+import { redactedText } from './input.js';
 
 /** The contract's limit on a reply. */
 export const MAX_RESPONSE_CHARS = 4000;
@@ -83,6 +85,17 @@ export function checkpointToAsk(req: ResponderRequest): CheckpointRef | null {
   const pending = (c: CheckpointRef) => c.status !== 'complete' && c.checkpoint_id !== current?.checkpoint_id;
   const at = current ? list.findIndex((c) => c.checkpoint_id === current.checkpoint_id) : -1;
   return list.slice(at + 1).find(pending) ?? list.slice(0, Math.max(at, 0)).find(pending) ?? null;
+}
+
+/**
+ * True when this turn already satisfies `cp`'s criteria although the checklist judged only the current
+ * checkpoint ("I will walk tomorrow" answers "What would you like to do today?" one turn early). The
+ * orchestrator completes one checkpoint per turn, so the reply confirms instead of asking as if unanswered.
+ */
+export function alreadyAnswered(req: ResponderRequest, cp: CheckpointRef): boolean {
+  if (cp.checkpoint_id === req.checkpoint?.checkpoint_id) return false;
+  const text = redactedText({ text: req.text, dependencies: req.agent_results });
+  return evaluate(cp.criteria, text, req.agent_results).complete;
 }
 
 const PRONOUNS: Record<string, string> = {

@@ -43,6 +43,8 @@ const cases: Case[] = [
   { name: 'medical emergency: emergency guidance', text: 'I have chest pain and my face is drooping', current: mood, asks: null, includes: ['care team', 'call 911', 'stroke'] },
   { name: 'negated crisis words do not escalate', text: "I'm not suicidal, just tired", current: mood, asks: 'checkin_sleep', excludes: ['care team'] },
   { name: 'Spanish + English in one sentence', text: 'Desayuné huevos con pan and I feel fine', current: mood, asks: 'checkin_sleep', includes: ['breakfast (eggs and bread)'] },
+  { name: 'next question already answered this turn: confirms instead of asking blind', text: 'For breakfast I had eggs and I will walk tomorrow', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_plan', includes: ['your plan to walk tomorrow', "What is one thing you'd like to do today?"], enriched: true },
+  { name: 'next question not answered yet: no confirmation wording', text: 'For breakfast I had eggs', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_plan', excludes: ['confirm', 'make sure'] },
   { name: 'no checkpoint and no task: open question', text: 'hello', current: null, task: [], asks: null, includes: ['How are you feeling today?'] },
   { name: 'identifiers never echoed', text: 'I will email jane@example.com tomorrow', current: plan, task: [done(mood), done(sleep), done(meals), plan], asks: null, excludes: ['jane@example.com'], includes: ['[EMAIL]'] },
 ];
@@ -79,6 +81,11 @@ describe('primary responder', () => {
   it('handles ~50 KB of text within the reply limit', () => {
     const out = reply(longText(), mood);
     expect(out.response.length).toBeLessThanOrEqual(4000);
+  });
+
+  it('alreadyAnswered: the confirmation appears exactly when the next checkpoint is met by this turn', () => {
+    const answered = reply('For breakfast I had eggs and I will walk tomorrow', meals, [done(mood), done(sleep), meals, plan]);
+    expect(answered.response).toMatch(/Just to confirm for my notes:|To make sure I have it right:/);
   });
 
   it('checkpointToAsk returns null when everything is complete', () => {
