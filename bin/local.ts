@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     dataDir,
     silent: process.env.LOCAL_QUIET === '1',
     onRequest: (l) => console.log(`[api] ${l.method} ${l.path} → ${l.status} (${l.ms} ms)`),
+    onExecution: (e) =>
+      console.log(`[sfn] ${e.stateMachineArn.split(':').pop()} ${e.status} (${e.durationMs} ms)${e.error ? ` ${e.error}: ${e.cause?.slice(0, 500)}` : ''}`),
   });
   const fns = [...stack.template.functions.values()];
   console.log(`

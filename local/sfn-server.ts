@@ -3,34 +3,19 @@
  * state machine's ASL — resolved from the synthesized template — with aws-local-stepfunctions. Every Task
  * that invokes a Lambda (`arn:aws:states:::lambda:invoke` or a function ARN) runs in the local Lambda runtime.
  * As in AWS, a FAILED execution still answers HTTP 200 with `status: FAILED`.
+ * (Only lambda:invoke tasks are mapped: that is the only integration the generated workflow uses.)
  */
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { LocalLambdaRuntime } from './lambda-runtime.js';
 import { LambdaInvokeError } from './lambda-runtime.js';
+import { localExecutionContext, localTaskHandlers } from '../lib/asl-resolve.js';
 import type { LocalStateMachine } from './template.js';
 import { close, listen, readBody, sendJson } from './http-util.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-interface StateDef {
-  Type: string;
-  Resource?: string;
-  Branches?: Array<{ States: Record<string, StateDef> }>;
-  Iterator?: { States: Record<string, StateDef> };
-  ItemProcessor?: { States: Record<string, StateDef> };
-}
-
-/** All Task states (name → definition), including those nested in Parallel branches and Maps. */
-export function collectTaskStates(states: Record<string, StateDef>, out = new Map<string, StateDef>()): Map<string, StateDef> {
-  for (const [name, s] of Object.entries(states)) {
-    if (s.Type === 'Task') out.set(name, s);
-    for (const b of s.Branches ?? []) collectTaskStates(b.States, out);
-    if (s.Iterator) collectTaskStates(s.Iterator.States, out);
-    if (s.ItemProcessor) collectTaskStates(s.ItemProcessor.States, out);
-  }
-  return out;
-}
+type TaskHandlers = Record<string, (input: Json) => Promise<Json>>;
 
 /** A task failure carrying the function's error type as its name, which Retry/Catch match on. */
 function taskError(err: unknown): Error {
@@ -44,31 +29,15 @@ function taskError(err: unknown): Error {
   return e;
 }
 
-export function localTaskHandlers(definition: Record<string, unknown>, runtime: LocalLambdaRuntime) {
-  const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-  for (const [name, state] of collectTaskStates(definition.States as Record<string, StateDef>)) {
-    const resource = state.Resource ?? '';
-    if (resource.startsWith('arn:aws:states:::lambda:invoke')) {
-      handlers[name] = async (input) => {
-        const { FunctionName, Payload } = input as { FunctionName: string; Payload: Json };
-        try {
-          const out = (await runtime.invoke(FunctionName, Payload ?? {})) as Json;
-          return { Payload: out, StatusCode: 200, ExecutedVersion: '$LATEST' };
-        } catch (err) {
-          throw taskError(err);
-        }
-      };
-    } else if (resource.includes(':lambda:') && resource.includes(':function:')) {
-      handlers[name] = async (input) => {
-        try {
-          return (await runtime.invoke(resource, input)) as Json;
-        } catch (err) {
-          throw taskError(err);
-        }
-      };
+/** Every lambda:invoke Task of the definition runs in the local Lambda runtime. */
+function handlersFor(definition: Record<string, unknown>, runtime: LocalLambdaRuntime) {
+  return localTaskHandlers(definition, async (functionName, payload) => {
+    try {
+      return await runtime.invoke(functionName ?? '', payload ?? {});
+    } catch (err) {
+      throw taskError(err);
     }
-  }
-  return handlers;
+  });
 }
 
 export interface ExecutionRecord {
@@ -85,11 +54,23 @@ export interface LocalSfn {
   stop(): Promise<void>;
 }
 
-export async function startLocalSfn(options: { port?: number; host?: string; stateMachines: LocalStateMachine[]; runtime: LocalLambdaRuntime }): Promise<LocalSfn> {
+export interface ExecutionRecord {
+  error?: string;
+  cause?: string;
+}
+
+export async function startLocalSfn(options: {
+  port?: number;
+  host?: string;
+  stateMachines: LocalStateMachine[];
+  runtime: LocalLambdaRuntime;
+  /** Called after each execution (the launcher prints failures). */
+  onExecution?: (record: ExecutionRecord) => void;
+}): Promise<LocalSfn> {
   const machines = new Map(
     options.stateMachines.map((m) => [
       m.arn,
-      { meta: m, machine: new StateMachine(m.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }), handlers: localTaskHandlers(m.definition, options.runtime) },
+      { meta: m, machine: new StateMachine(m.definition as never, { validationOptions: { checkArn: false, checkPaths: true } }), handlers: handlersFor(m.definition, options.runtime) as TaskHandlers },
     ]),
   );
   const executions: ExecutionRecord[] = [];
@@ -115,8 +96,12 @@ export async function startLocalSfn(options: { port?: number; host?: string; sta
       let result: Record<string, unknown>;
       try {
         const execution = entry.machine.run(input, {
-          overrides: { taskResourceLocalHandlers: entry.handlers },
-          context: { Execution: { Id: executionArn, Name: name, StartTime: new Date(started).toISOString(), Input: input } } as never,
+          overrides: { taskResourceLocalHandlers: entry.handlers as never },
+          // $$.State.EnteredTime is read by the workflow to time each agent; the emulator leaves it unset.
+          context: {
+            ...localExecutionContext(),
+            Execution: { Id: executionArn, Name: name, StartTime: new Date(started).toISOString(), Input: input },
+          } as never,
         });
         const output = await execution.result;
         result = { ...base, status: 'SUCCEEDED', output: JSON.stringify(output) };
@@ -131,7 +116,15 @@ export async function startLocalSfn(options: { port?: number; host?: string; sta
         };
       }
       const stopped = Date.now();
-      executions.push({ executionArn, stateMachineArn: arn, status: result.status as ExecutionRecord['status'], durationMs: stopped - started });
+      const record: ExecutionRecord = {
+        executionArn,
+        stateMachineArn: arn,
+        status: result.status as ExecutionRecord['status'],
+        durationMs: stopped - started,
+        ...(result.error ? { error: String(result.error), cause: String(result.cause ?? '') } : {}),
+      };
+      executions.push(record);
+      options.onExecution?.(record);
       if (executions.length > 100) executions.shift();
       sendJson(res, 200, { ...result, stopDate: stopped / 1000, billingDetails: { billedDurationInMilliseconds: stopped - started, billedMemoryUsedInMB: 64 } }, {
         'content-type': 'application/x-amz-json-1.0',

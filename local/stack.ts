@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadTemplate, type LocalTemplate } from './template.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startLocalDynamo, type LocalDynamo } from './dynamodb.js';
-import { startLocalSfn, type LocalSfn } from './sfn-server.js';
+import { startLocalSfn, type ExecutionRecord, type LocalSfn } from './sfn-server.js';
 import { startLocalLambda, type LocalLambda } from './lambda-server.js';
 import { startLocalApi, type LocalApi } from './apigw-server.js';
 
@@ -26,6 +26,7 @@ export interface LocalStackOptions {
   /** Extra environment for every function (e.g. an agent replaced by an HTTP service). */
   extraEnv?: Record<string, string>;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  onExecution?: (record: ExecutionRecord) => void;
 }
 
 export interface LocalStack {
@@ -65,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const runtime = new LocalLambdaRuntime({ functions: template.functions, baseEnv, silent: options.silent });
     stopped.push(() => runtime.stop());
-    const sfn = await startLocalSfn({ host, port: options.sfnPort, stateMachines: template.stateMachines, runtime });
+    const sfn = await startLocalSfn({ host, port: options.sfnPort, stateMachines: template.stateMachines, runtime, onExecution: options.onExecution });
     stopped.push(() => sfn.stop());
     const lambda = await startLocalLambda({ host, port: options.lambdaPort, runtime, dataDir: options.dataDir });
     stopped.push(() => lambda.stop());

@@ -17,6 +17,22 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root (lib/constructs/../..). */
 export const PROJECT_ROOT = path.resolve(here, '..', '..');
 
+/**
+ * `sam local invoke --env-vars` only overrides variables the template declares. With `-c samLocal=true`
+ * every function declares the local endpoints (defaults for DynamoDB Local and friends on the Docker
+ * host) so events/env.json can point them elsewhere. Never set for a deploy.
+ */
+function samLocalEnvironment(scope: Construct): Record<string, string> {
+  const on = scope.node.tryGetContext('samLocal');
+  if (on !== true && on !== 'true') return {};
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: 'http://host.docker.internal:8000',
+    AWS_ENDPOINT_URL_SFN: 'http://host.docker.internal:8083',
+    AWS_ENDPOINT_URL_LAMBDA: 'http://host.docker.internal:3001',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+}
+
 export interface OrchestratorFunctionProps {
   /** Entry file relative to the project root, e.g. `functions/orchestrate/handler.ts`. */
   entry: string;
@@ -73,6 +89,7 @@ export class OrchestratorFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'PolarisOrchestrator',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
+        ...samLocalEnvironment(scope),
         ...props.environment,
       },
       bundling: {
