@@ -13,7 +13,7 @@
  *   responder has no output: the engine answers with its fallback reply.
  * - record(): agent outcomes feed the circuit breakers (ok closes, error/timeout count as failures).
  */
-import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import {
   AgentOutputSchema,
   ResponderOutputSchema,
@@ -98,12 +98,17 @@ export function computeBudget(
   return { timeouts, responderMs, agentsMs };
 }
 
+/** The one call the fan-out makes (an SFNClient satisfies it; tests pass a local stand-in). */
+export interface SyncExecutionClient {
+  send(command: StartSyncExecutionCommand, options?: { abortSignal?: AbortSignal }): Promise<StartSyncExecutionCommandOutput>;
+}
+
 /** Options of {@link StepFunctionsFanout}. */
 export interface StepFunctionsFanoutOptions {
   registry: AgentRegistry;
   stateMachineArn: string;
   /** Default: `new SFNClient({ disableHostPrefix: true })` (endpoint from AWS_ENDPOINT_URL_SFN). */
-  client?: Pick<SFNClient, 'send'>;
+  client?: SyncExecutionClient;
   /** Circuit breakers; without them nothing is ever circuit_open. */
   breakers?: AgentBreakers;
   clock?: Clock;
@@ -143,7 +148,7 @@ export const WORKFLOW_ERROR_PREFIX = 'Workflow.';
 
 /** AgentFanout on Step Functions Express (StartSyncExecution). */
 export class StepFunctionsFanout implements AgentFanout {
-  private readonly client: Pick<SFNClient, 'send'>;
+  private readonly client: SyncExecutionClient;
   private readonly clock: Clock;
   private readonly budget: BudgetOptions;
 
@@ -303,7 +308,7 @@ export function createFanoutFromEnv(args: {
   env?: FanoutEnv;
   registry: AgentRegistry;
   documentClient?: DynamoDBDocumentClient;
-  client?: Pick<SFNClient, 'send'>;
+  client?: SyncExecutionClient;
   clock?: Clock;
 }): StepFunctionsFanout {
   const env: FanoutEnv = args.env ?? process.env;

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { AgentWorkflow } from '../../../lib/constructs/agent-workflow.js';
+import type { SyncExecutionClient } from '../../../functions/adapters/fanout.js';
 import { localExecutionContext, localTaskHandlers, resolveDefinition, stateMachineLogicalIds, type CfnTemplate } from '../../../lib/asl-resolve.js';
 import {
   agentTaskStateName,
@@ -123,9 +124,9 @@ export function localSfnClient(
   options: { failWith?: string } = {},
 ) {
   const executions: Array<Record<string, unknown>> = [];
-  return {
+  const client = {
     executions,
-    send: async (command: { input: { input?: string } }, opts?: { abortSignal?: AbortSignal }) => {
+    send: async (command: { input: { input?: string } }, opts?: { abortSignal?: AbortSignal }): Promise<{ status: string; output?: string; error?: string }> => {
       const input = JSON.parse(command.input.input ?? '{}') as Record<string, unknown>;
       executions.push(input);
       if (options.failWith) return { status: options.failWith, error: 'States.Runtime' };
@@ -147,4 +148,5 @@ export function localSfnClient(
       return { status: 'SUCCEEDED', output: JSON.stringify(output) };
     },
   };
+  return client as unknown as SyncExecutionClient & { executions: Array<Record<string, unknown>> };
 }
