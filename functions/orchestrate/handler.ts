@@ -60,6 +60,7 @@ export const handler = createOrchestrateHandler({
     turnBudgetMs: Number(process.env.TURN_BUDGET_MS ?? 27_000),
   },
   evaluationCache: getEvaluationCache(),
+  selectableServices: selectableServices(registry),
   idempotency: getIdempotencyStore(),
   accepted: { plans: listPlanIds(), services: selectableServices(registry), detectedAgents: ACCEPTED_DETECTED_AGENTS },
   maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? 65_536),
