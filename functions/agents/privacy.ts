@@ -137,11 +137,23 @@ export function findEntities(text: string): PrivacyEntity[] {
   candidates.sort(
     (a, b) => PRIORITY[b.type] - PRIORITY[a.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // `kept` stays sorted by start and disjoint, so only the neighbours of the insertion point can overlap
+  // (binary search: thousands of candidates in a long paste stay O(n log n), not O(n²)).
   const kept: PrivacyEntity[] = [];
   for (const c of candidates) {
-    if (!kept.some((k) => c.start < k.end && k.start < c.end)) kept.push(c);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (kept[mid]!.start < c.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const prev = kept[lo - 1];
+    const next = kept[lo];
+    if ((prev && prev.end > c.start) || (next && next.start < c.end)) continue;
+    kept.splice(lo, 0, c);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  return kept;
 }
 
 /** The text with every entity replaced by its placeholder, plus the entities (spans in the original). */

@@ -56,6 +56,13 @@ describe('privacy agent', () => {
     }
   });
 
+  it('redacts thousands of identifiers in one paste, overlaps resolved by priority', () => {
+    const text = 'call 555-123-4567 or pay 4111 1111 1111 1111 or mail a@b.io; '.repeat(1500);
+    const { text: redacted, entities } = redact(text);
+    expect(entities).toHaveLength(4500);
+    expect(redacted).toBe('call [PHONE] or pay [CARD] or mail [EMAIL]; '.repeat(1500));
+  });
+
   it('drops (never passes through) text beyond MAX_PRIVACY_CHARS', () => {
     const text = 'x'.repeat(MAX_PRIVACY_CHARS) + ' secret@example.com';
     const out = redact(text);
