@@ -301,7 +301,11 @@ export class AgentWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
   /** Reference functions of sync/core agents and responders with a lambda target (by agent name). */
   readonly agentFunctions: Record<string, lambda.Function> = {};
-  /** Reference functions of async agents (history): invoked by the orchestrator with InvocationType Event. */
+  /**
+   * Functions of async agents (history), invoked by the orchestrator with InvocationType Event: the reference
+   * function, or the HTTP invoker when the agent has an http target. (An async agent with a team
+   * `function_arn` is not listed: invoke that ARN directly.)
+   */
   readonly asyncAgentFunctions: Record<string, lambda.Function> = {};
   /** The shared HTTP agent invoker, when any agent has an http target. */
   readonly httpAgentFunction?: lambda.Function;
@@ -335,7 +339,7 @@ export class AgentWorkflow extends Construct {
       (isAsync ? this.asyncAgentFunctions : this.agentFunctions)[agent.name] = fn;
     }
 
-    const httpAgents = Object.values(registry.agents).filter((a) => a.target.type === 'http' && a.type !== 'async');
+    const httpAgents = Object.values(registry.agents).filter((a) => a.target.type === 'http');
     if (httpAgents.length > 0) {
       this.httpAgentFunction = new OrchestratorFunction(this, 'HttpAgentInvoker', {
         ...common,
@@ -347,6 +351,9 @@ export class AgentWorkflow extends Construct {
         environment: { AGENT_REGISTRY: registryJson, ...props.environment },
       }).fn;
     }
+
+    // An async agent served over HTTP is invoked (InvocationType Event) through the same invoker.
+    for (const a of httpAgents) if (a.type === 'async') this.asyncAgentFunctions[a.name] = this.httpAgentFunction!;
 
     const arnFor = (agent: AgentConfig): string => {
       if (agent.target.type === 'http') return this.httpAgentFunction!.functionArn;
