@@ -278,6 +278,8 @@ export interface AgentWorkflowProps {
   logLevel: string;
   /** The state table: async agents (history) get TABLE_NAME (the stack grants access). */
   table?: dynamodb.ITable;
+  /** Days a conversation is kept (STATE_RETENTION_DAYS of async agents that write the state, e.g. history). */
+  stateRetentionDays?: number;
   /** Customer key for the log groups. */
   key?: kms.IKey;
   /** Extra environment for every agent function (e.g. STATE_RETENTION_DAYS). */
@@ -333,6 +335,7 @@ export class AgentWorkflow extends Construct {
         environment: {
           AGENT_NAME: agent.name,
           ...(isAsync && props.table ? { TABLE_NAME: props.table.tableName } : {}),
+          ...(isAsync && props.stateRetentionDays ? { STATE_RETENTION_DAYS: String(props.stateRetentionDays) } : {}),
           ...props.environment,
         },
       }).fn;
