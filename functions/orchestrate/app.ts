@@ -154,7 +154,8 @@ export function errorToResponse(err: unknown, requestId: string, log: Logger): H
     return json(503, { error: 'service temporarily unavailable', request_id: requestId }, { 'retry-after': String(err.retryAfterSeconds) });
   }
   if (err instanceof DomainError) {
-    const retry = 'retryAfterSeconds' in err ? { 'retry-after': String((err as { retryAfterSeconds: number }).retryAfterSeconds) } : {};
+    const retry: Record<string, string> =
+      'retryAfterSeconds' in err ? { 'retry-after': String((err as { retryAfterSeconds: number }).retryAfterSeconds) } : {};
     if (err.expose) return json(err.statusCode, { error: err.message, request_id: requestId }, retry);
     log.error('domain error', { error: err.name, message: err.message });
     return json(err.statusCode, { error: 'internal error', request_id: requestId });
