@@ -106,10 +106,10 @@ function checkName(deps: AgentHandlerDeps, received: string): void {
 }
 
 /** Persists the history summary: the stored summary (not the request's, which may be stale) + this turn. */
-async function persistHistory(deps: AgentHandlerDeps, request: AgentRequest): Promise<{ summary: string; stored: boolean }> {
+async function persistHistory(deps: AgentHandlerDeps, request: AgentRequest): Promise<{ summary: string | null; stored: boolean }> {
   if (!deps.getStore) throw new Error('history agent needs a conversation store (getStore)');
   const store = await deps.getStore();
-  let summary = '';
+  let summary: string | null = null;
   const result = await store.update(request.conversation_id, (state) => {
     summary = summarize(state.context.summary, request);
     if (summary === state.context.summary) return null;
@@ -143,7 +143,10 @@ export async function processAgentEvent(event: unknown, deps: AgentHandlerDeps =
     let output = run(parsed.data);
     if (name === 'history') {
       const { summary, stored } = await persistHistory(deps, parsed.data);
-      output = { ...output, findings: { context_summary: summary, summary_chars: summary.length, stored } };
+      // A conversation that no longer exists: nothing stored, the summary is the one built from the request.
+      output = summary === null
+        ? { ...output, findings: { ...output.findings, stored } }
+        : { ...output, findings: { context_summary: summary, summary_chars: summary.length, stored }, summary: `Conversation summary updated (${summary.length} characters).` };
     }
     const out = AgentOutputSchema.safeParse(output);
     if (!out.success) throw new InvalidAgentOutputError(name, issuesOf(out.error));

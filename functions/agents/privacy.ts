@@ -59,16 +59,21 @@ const DOB_RE = new RegExp(
 const STREET_SUFFIX =
   'street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|parkway|pkwy|circle|cir|highway|hwy|square|sq';
 const ADDRESS_RE = new RegExp(
-  `\\b\\d{1,6}[A-Za-z]? (?:[NSEW]\\.? )?((?:[A-Za-z][A-Za-z'-]{0,20} ){1,3})(?:${STREET_SUFFIX})\\b\\.?(?:,? ?(?:apt|apartment|unit|suite|ste|#) ?\\.? ?[A-Za-z0-9-]{1,6})?`,
+  `\\b\\d{1,6}[A-Za-z]? (?:[NSEW]\\.? )?((?:[A-Za-z][A-Za-z'-]{0,20} ){1,3})(${STREET_SUFFIX})\\b\\.?(?:,? ?(?:apt|apartment|unit|suite|ste|#) ?\\.? ?[A-Za-z0-9-]{1,6})?`,
   'gi',
 );
 const ADDRESS_ES_RE =
   /\b(?:calle|avenida|avda\.?|av\.|carrera|paseo|plaza|rua|camino)(?: [\p{L}'-]{1,20}){1,4},? (?:n[ºo°]\.? ?)?\d{1,5}(?:[ ,]{1,2}\d{1,2}[ºª°]? ?[A-Za-z]?)?/giu;
 const PO_BOX_RE = /\b(?:p\.? ?o\.? box|apartado(?: postal)?) ?\d{1,8}\b/gi;
+/** Suffixes that name a street in any case ("12 main street"); the others need "12 Pine Ct". */
+const UNAMBIGUOUS_SUFFIX = new Set(['street', 'avenue', 'road', 'boulevard', 'lane', 'highway', 'parkway', 'blvd', 'ave']);
 /** Words that make "3 blocks down the street" a walk, not an address. */
 const NOT_ADDRESS_WORDS = new Set([
   'the', 'a', 'an', 'my', 'our', 'to', 'of', 'on', 'in', 'at', 'down', 'up', 'along', 'across', 'around',
   'blocks', 'block', 'miles', 'mile', 'times', 'minutes', 'hours', 'km', 'steps', 'laps', 'and', 'or',
+  'more', 'less', 'long', 'short', 'big', 'small', 'good', 'bad', 'nice', 'great', 'other', 'last', 'next',
+  'first', 'extra', 'whole', 'full', 'half', 'few', 'every', 'each', 'same', 'different', 'hour', 'min',
+  'this', 'that', 'these', 'those', 'some', 'any', 'mins', 'i', 'we', 'you', 'it', 'was', 'is', 'for', 'from',
 ]);
 
 /** Luhn checksum over a string of digits (card numbers). */
@@ -126,8 +131,10 @@ export function findEntities(text: string): PrivacyEntity[] {
     if (looksLikePhone(m[0])) add('phone', m.index, m.index + m[0].length);
   }
   for (const m of text.matchAll(ADDRESS_RE)) {
-    const words = m[1]!.trim().toLowerCase().split(' ');
-    if (words.some((w) => NOT_ADDRESS_WORDS.has(w))) continue;
+    const names = m[1]!.trim().split(' ');
+    if (names.some((w) => NOT_ADDRESS_WORDS.has(w.toLowerCase()))) continue;
+    // "2 more dr appointments", "1 long drive": a short or everyday suffix needs a capitalised street name.
+    if (!UNAMBIGUOUS_SUFFIX.has(m[2]!.toLowerCase()) && !names.every((w) => /^[A-Z0-9]/.test(w))) continue;
     add('address', m.index, m.index + m[0].length);
   }
   for (const m of text.matchAll(ADDRESS_ES_RE)) add('address', m.index, m.index + m[0].length);

@@ -144,7 +144,7 @@ export class Lexicon<V> {
 const NEGATORS = new Set([
   'no', 'not', 'never', 'without', 'neither', 'nor', 'none', 'denies', 'deny', 'denied',
   "don't", "didn't", "doesn't", "isn't", "wasn't", "aren't", "weren't", "haven't", "hasn't", "hadn't",
-  "can't", 'cannot', "won't", "wouldn't", "shouldn't", "ain't", "i'm not",
+  "can't", 'cannot', "won't", "wouldn't", "shouldn't", "ain't",
   'dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'havent', 'hasnt', 'cant', 'wont',
   'nunca', 'sin', 'ni', 'jamas', 'tampoco',
 ]);

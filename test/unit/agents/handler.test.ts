@@ -125,6 +125,8 @@ describe('agent handler', () => {
   it('history for a missing conversation reports stored=false', async () => {
     const mem = memoryStore('');
     const out = await processAgentEvent(agentRequest('history', 'hi', { conversation_id: 'gone' }), { getStore: () => mem.store });
-    expect((out as { findings: Record<string, unknown> }).findings['stored']).toBe(false);
+    const findings = (out as { findings: Record<string, unknown> }).findings;
+    expect(findings['stored']).toBe(false);
+    expect(findings['context_summary']).toBe('T1: said: "hi"');
   });
 });
