@@ -19,8 +19,11 @@ import {
 import { loadRegistry, type AgentRegistry } from '../core/agent-graph.js';
 import { AgentCallError, AgentResponseError, HttpAgentClient } from '../adapters/http-agent-client.js';
 
-/** An agent output bigger than this (JSON bytes) loses its findings: the execution payload must stay small. */
-export const MAX_OUTPUT_BYTES = 32 * 1024;
+/**
+ * An agent output bigger than this (JSON bytes) loses its findings: the execution state holds each ok output
+ * twice (the level record and the responder's agent_results) and must stay far below 256 KB.
+ */
+export const MAX_OUTPUT_BYTES = 16 * 1024;
 
 /** The event names an agent that is not an http target of the registry (a wiring mistake). */
 export class NotAnHttpAgentError extends Error {

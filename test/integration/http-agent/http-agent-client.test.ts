@@ -41,6 +41,9 @@ beforeAll(async () => {
         res.writeHead(200);
         return res.end('<html>');
       }
+      if (path === '/huge') {
+        return send(200, { ...okOutput, findings: { blob: 'x'.repeat(40_000) }, flags: { requires_human: true, severity: 'high' } });
+      }
       if (path === '/bad-contract') return send(200, { agent: 'nutrition', status: 'great' });
       send(500, {});
     });
@@ -175,6 +178,12 @@ describe('http-agent handler', () => {
     const contract = await createHttpAgentHandler({ registry: registryFor('/bad-contract'), client: client() })(event).catch((e) => e);
     expect(contract.name).toBe('AgentResponseError');
     expect(contract.message).toContain('status');
+  });
+
+  it('an oversized output loses its findings but keeps its safety flags (execution payload stays small)', async () => {
+    const out = (await createHttpAgentHandler({ registry: registryFor('/huge'), client: client() })(event)) as Record<string, unknown>;
+    expect(out.findings).toEqual({ truncated: true });
+    expect(out.flags).toEqual({ requires_human: true, severity: 'high' });
   });
 
   it('refuses an agent that is not an http target', async () => {
