@@ -36,7 +36,7 @@ export const PLACEHOLDERS: Record<EntityType, string> = {
 /** When two candidates overlap, the one with the higher priority wins. */
 const PRIORITY: Record<EntityType, number> = { email: 6, card: 5, ssn: 4, dob: 3, phone: 2, address: 1 };
 
-const EMAIL_RE = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
+const EMAIL_RE = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
 const SSN_RE = /(?<![\d-])\d{3}[- ]\d{2}[- ]\d{4}(?![\d-])/g;
 const SSN_LABELLED_RE = /\b(?:ssn|social security(?: number)?|seguro social)\b[^\d\n]{0,20}(\d{9})(?!\d)/gi;
 const CARD_RE = /(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)/g;
