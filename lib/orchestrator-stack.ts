@@ -63,7 +63,7 @@ export class OrchestratorStack extends Stack {
     const table = this.stateTable.table;
 
     const registry = loadRegistry({ context: this.node.tryGetContext('agents') });
-    const workflow = (this.workflow = new AgentWorkflow(this, 'AgentFanout', { ...common, registry, table, key }));
+    const workflow = (this.workflow = new AgentWorkflow(this, 'AgentFanout', { ...common, registry, table, key, stateRetentionDays: config.stateRetentionDays }));
 
     const workers = (this.workers = new AsyncWorkers(this, 'AsyncWorkers', {
       ...common,
@@ -72,9 +72,10 @@ export class OrchestratorStack extends Stack {
       stateRetentionDays: config.stateRetentionDays,
       checkpointUrl: config.checkpointUrl,
     }));
-    for (const fn of Object.values(workflow.asyncAgentFunctions)) {
+    for (const fn of new Set(Object.values(workflow.asyncAgentFunctions))) {
       workers.useDeadLetterQueue(fn);
-      table.grantReadWriteData(fn);
+      // A built-in async agent (history) writes the state; the shared HTTP invoker never touches the table.
+      if (fn !== workflow.httpAgentFunction) table.grantReadWriteData(fn);
     }
 
     const orchestrate = (this.orchestrate = new OrchestratorFunction(this, 'Orchestrate', {

@@ -4,9 +4,44 @@
  */
 import * as fs from 'node:fs';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import { close, listen } from './http-util.js';
+
+/**
+ * Create the single table (pk S HASH, sk S RANGE, on demand) and wait until it is ACTIVE.
+ * Used by the local stack and by test/support/dynalite.ts. An already existing table is accepted as is.
+ */
+export async function createTable(client: DynamoDBDocumentClient | DynamoDBClient, name: string): Promise<void> {
+  // A document client sends plain client-dynamodb commands unchanged; the cast only unifies the overloads.
+  const raw = client as DynamoDBClient;
+  try {
+    await raw.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
+  }
+  // dynalite keeps a table CREATING for createTableMs (0 here, but the switch is still asynchronous).
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const described = await raw.send(new DescribeTableCommand({ TableName: name }));
+    if (described.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`table ${name} did not become ACTIVE`);
+}
 
 export interface LocalDynamo {
   endpoint: string;
@@ -25,27 +60,7 @@ export async function startLocalDynamo(options: { port?: number; host?: string; 
   const port = await listen(server, options.port ?? 0, host);
   const endpoint = `http://${host}:${port}`;
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  for (const table of options.tables) {
-    try {
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-        }),
-      );
-    } catch (err) {
-      if (!(err instanceof ResourceInUseException)) throw err; // kept from an earlier run under dataDir
-    }
-    await client.send(new DescribeTableCommand({ TableName: table }));
-  }
+  for (const table of options.tables) await createTable(client, table);
   client.destroy();
   return { endpoint, stop: () => close(server) };
 }

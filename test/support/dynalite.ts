@@ -8,7 +8,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTable } from '../../local/dynamodb.js';
+
+export { createTable };
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /** A running dynalite with the single table created. */
@@ -27,40 +30,6 @@ export const DOCUMENT_CLIENT_TRANSLATE = {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   unmarshallOptions: { wrapNumbers: false },
 } as const;
-
-/**
- * Create the single table (pk S HASH, sk S RANGE, on demand) and wait until it is ACTIVE.
- * Used by `startDynalite` and by the local stack. An already existing table is accepted as is.
- */
-export async function createTable(client: DynamoDBDocumentClient | DynamoDBClient, name: string): Promise<void> {
-  // A document client sends plain client-dynamodb commands unchanged; the cast only unifies the overloads.
-  const raw = client as DynamoDBClient;
-  try {
-    await raw.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name !== 'ResourceInUseException') throw error;
-  }
-  // dynalite keeps a table CREATING for createTableMs (0 here, but the switch is still asynchronous).
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const described = await raw.send(new DescribeTableCommand({ TableName: name }));
-    if (described.Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`table ${name} did not become ACTIVE`);
-}
 
 /**
  * Start dynalite in this process on a free 127.0.0.1 port, create the table and return a document client.
