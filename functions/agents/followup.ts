@@ -84,6 +84,7 @@ const TRIGGERS = new Lexicon<Kind>([
 /** Words that end an item's text. */
 const ITEM_END = new Set(['but', 'because', 'so', 'though', 'although', 'pero', 'porque', 'aunque', 'if', 'si']);
 const MAX_ITEM_WORDS = 10;
+const LEADING_FILLERS = new Set(['probably', 'definitely', 'really', 'also', 'just', 'then', 'actually', 'finally', 'still', 'totally', 'maybe', 'surely', 'certainly', 'soon']);
 const MAX_ITEMS = 20;
 
 const WEEKDAYS: Record<string, Weekday> = {
@@ -265,13 +266,26 @@ export function extract(text: string, options: FollowupOptions = {}): FollowupIt
     let sentStart = m.first;
     while (sentStart > 0 && tokens[sentStart - 1]!.sent === tokens[m.first]!.sent) sentStart -= 1;
     if (isQuestion(text, tokens, sentStart)) continue;
-    const before = parseDue(tokens, Math.max(sentStart, previousEnd), m.first);
+    // Due words before the trigger count when they lead its clause ("Tomorrow I will walk") or open the
+    // sentence as a short clause of their own ("On Monday, I'll call"); not an earlier clause about the
+    // past ("Had coffee this morning, and I'll order pizza tonight").
+    const lo = Math.max(sentStart, previousEnd);
+    let beforeStart = m.first;
+    while (beforeStart > lo && tokens[beforeStart - 1]!.clause === tokens[m.first]!.clause) beforeStart -= 1;
+    if (beforeStart > lo) {
+      let k = lo;
+      while (k < beforeStart && tokens[k]!.clause === tokens[lo]!.clause) k += 1;
+      if (k === beforeStart && k - lo <= 5) beforeStart = lo;
+    }
     const after = parseDue(tokens, first, end);
+    const before = parseDue(tokens, beforeStart, m.first);
     previousEnd = end;
     const relative = { ...before.due, ...after.due };
     const time = after.time ?? before.time;
     let words: number[] = [];
     for (let i = first; i < end; i += 1) if (!after.used.has(i)) words.push(i);
+    // Leading hedges and fillers ("I'll probably order pizza" → "order pizza").
+    while (words.length > 1 && LEADING_FILLERS.has(tokens[words[0]!]!.w)) words.shift();
     // Trailing fillers left after removing due words ("walk on" → "walk").
     while (words.length > 0 && ['on', 'at', 'in', 'by', 'el', 'a', 'the', 'and', 'y'].includes(tokens[words[words.length - 1]!]!.w)) words.pop();
     words = words.slice(0, MAX_ITEM_WORDS);

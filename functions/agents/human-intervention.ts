@@ -18,12 +18,23 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 
 type Signal = readonly [CrisisCategory, Severity];
+/** Null marks an innocent phrase that contains a trigger ("I fell asleep", "a stroke of luck"). */
+type Entry = Signal | null;
 const S = (c: CrisisCategory, s: Severity): Signal => [c, s];
 
 const ABUSERS = ['he', 'she', 'they', 'husband', 'wife', 'partner', 'boyfriend', 'girlfriend', 'son', 'daughter', 'caregiver'];
 const ABUSE_VERBS = ['hits', 'hit', 'beats', 'beat', 'kicks', 'kicked', 'chokes', 'choked', 'slaps', 'slapped', 'hurts', 'hurt'];
 
-const PHRASES: ReadonlyArray<readonly [string, Signal]> = [
+const PHRASES: ReadonlyArray<readonly [string, Entry]> = [
+  // Innocent phrases, matched first because the longest match wins.
+  ['i fell asleep', null],
+  ['fell asleep', null],
+  ['i fell in love', null],
+  ['i fell behind', null],
+  ['i fell for', null],
+  ['stroke of luck', null],
+  ['stroke of genius', null],
+  ['heat stroke', null],
   // Suicidal intent (English, Spanish).
   ['kill myself', S('suicidal_intent', 'critical')],
   ['killing myself', S('suicidal_intent', 'critical')],
@@ -53,6 +64,20 @@ const PHRASES: ReadonlyArray<readonly [string, Signal]> = [
   ['quitarme la vida', S('suicidal_intent', 'critical')],
   ['no quiero vivir', S('suicidal_intent', 'high')],
   ['suicida', S('suicidal_intent', 'high')],
+  // Passive ideation: worth a person's call too.
+  ['if i was gone', S('suicidal_intent', 'high')],
+  ['if i were gone', S('suicidal_intent', 'high')],
+  ["if i wasn't here", S('suicidal_intent', 'high')],
+  ['if i disappeared', S('suicidal_intent', 'high')],
+  ['no point in living', S('suicidal_intent', 'high')],
+  ['no point living', S('suicidal_intent', 'high')],
+  ['not worth living', S('suicidal_intent', 'high')],
+  ['tired of living', S('suicidal_intent', 'high')],
+  ["can't go on", S('suicidal_intent', 'high')],
+  ['cannot go on', S('suicidal_intent', 'high')],
+  ['never wake up', S('suicidal_intent', 'high')],
+  ['no quiero seguir viviendo', S('suicidal_intent', 'high')],
+  ['no vale la pena vivir', S('suicidal_intent', 'high')],
   // Self-harm.
   ['hurt myself', S('self_harm', 'high')],
   ['hurting myself', S('self_harm', 'high')],
@@ -125,6 +150,22 @@ const PHRASES: ReadonlyArray<readonly [string, Signal]> = [
   ['unconscious', S('medical_emergency', 'critical')],
   ['seizure', S('medical_emergency', 'critical')],
   ['bleeding heavily', S('medical_emergency', 'critical')],
+  ['hit my head', S('medical_emergency', 'high')],
+  ['i fell', S('medical_emergency', 'high')],
+  ['had a fall', S('medical_emergency', 'high')],
+  ['fell down', S('medical_emergency', 'high')],
+  ['lot of blood', S('medical_emergency', 'critical')],
+  ['bleeding a lot', S('medical_emergency', 'critical')],
+  ["won't stop bleeding", S('medical_emergency', 'critical')],
+  ["can't stop bleeding", S('medical_emergency', 'critical')],
+  ['coughing up blood', S('medical_emergency', 'critical')],
+  ['vomiting blood', S('medical_emergency', 'critical')],
+  ['throat is closing', S('medical_emergency', 'critical')],
+  ['throat is swelling', S('medical_emergency', 'critical')],
+  ['allergic reaction', S('medical_emergency', 'high')],
+  ['unresponsive', S('medical_emergency', 'critical')],
+  ['me cai', S('medical_emergency', 'high')],
+  ['mucha sangre', S('medical_emergency', 'critical')],
   ['dolor de pecho', S('medical_emergency', 'critical')],
   ['dolor en el pecho', S('medical_emergency', 'critical')],
   ['no puedo respirar', S('medical_emergency', 'critical')],
@@ -133,7 +174,7 @@ const PHRASES: ReadonlyArray<readonly [string, Signal]> = [
   ['infarto', S('medical_emergency', 'critical')],
 ];
 
-const LEXICON = new Lexicon<Signal>(PHRASES);
+const LEXICON = new Lexicon<Entry>(PHRASES);
 
 /** One detected signal (category and severity; the words themselves are never reported). */
 export interface CrisisSignal {
@@ -147,6 +188,7 @@ export function detect(text: string): { signals: CrisisSignal[]; negated: Crisis
   const signals: CrisisSignal[] = [];
   const negated: CrisisCategory[] = [];
   for (const m of LEXICON.scan(tokens)) {
+    if (m.value === null) continue;
     const [category, severity] = m.value;
     if (isNegated(tokens, m.first)) {
       if (!negated.includes(category)) negated.push(category);

@@ -52,7 +52,7 @@ export function escalationMessage(req: ResponderRequest): string | undefined {
   if (severity === 'critical') {
     parts.push(
       reason === 'medical_emergency'
-        ? 'If you have chest pain, trouble breathing, or signs of a stroke such as face drooping, arm weakness or slurred speech, please call 911 or your local emergency number right now. Do not wait for us.'
+        ? 'If this may be a medical emergency, such as chest pain, trouble breathing, heavy bleeding, a head injury, or signs of a stroke like face drooping, arm weakness or slurred speech, please call 911 or your local emergency number right now. Do not wait for us.'
         : 'If you are in immediate danger, please call 911 or your local emergency number now.',
     );
   }

@@ -14,6 +14,8 @@ const cases: Case[] = [
   { name: 'next week', text: 'I plan to join the swimming class next week', items: [{ kind: 'commitment', text: 'join the swimming class', relative: { weeks: 1 }, date: '2026-11-30' }] },
   { name: 'due before the trigger', text: 'Tomorrow morning I will stretch for ten minutes', items: [{ kind: 'commitment', text: 'stretch for ten minutes', relative: { days: 1, part_of_day: 'morning' } }] },
   { name: 'time with minutes', text: "I'm gonna take a nap at 3:30 pm", items: [{ kind: 'commitment', text: 'take a nap', time: '15:30' }] },
+  { name: 'due words of an earlier clause about the past are not the due time', text: "Had coffee this morning, and I'll probably order pizza tonight", items: [{ kind: 'commitment', text: 'order pizza', relative: { days: 0, part_of_day: 'night' } }] },
+  { name: 'short opening clause carries the due time', text: "After lunch on Friday, I'm going to rest", items: [{ kind: 'commitment', text: 'rest', relative: { weekday: 'friday' } }] },
   { name: 'no due time', text: 'I will drink more water', items: [{ kind: 'commitment', text: 'drink more water' }] },
   { name: 'revisit: remind me to', text: 'Remind me to refill my prescription in 2 days', items: [{ kind: 'revisit', text: 'refill my prescription', relative: { days: 2 }, date: '2026-11-25' }] },
   { name: 'two items in one turn', text: "I'll walk after lunch, and I need to book the dentist on Friday", items: [{ kind: 'commitment', text: 'walk after lunch' }, { kind: 'revisit', text: 'book the dentist', relative: { weekday: 'friday' } }] },

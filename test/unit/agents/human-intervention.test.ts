@@ -21,6 +21,9 @@ const cases: Case[] = [
   { name: 'Spanish + English in one sentence', text: 'Today I feel awful, tengo dolor de pecho y no puedo respirar', flagged: true, reason: 'medical_emergency', severity: 'critical' },
   { name: 'Spanish suicidal intent', text: 'a veces quiero morir, you know?', flagged: true, reason: 'suicidal_intent' },
   { name: 'figurative "hit me" is not abuse', text: 'It hit me that I need more rest', flagged: false },
+  { name: 'passive ideation', text: 'I feel like nobody would notice if I was gone', flagged: true, reason: 'suicidal_intent', severity: 'high' },
+  { name: 'fall with bleeding', text: 'I fell in the bathroom and hit my head, there is a lot of blood', flagged: true, reason: 'medical_emergency', severity: 'critical' },
+  { name: 'innocent phrases containing a trigger', text: 'I fell asleep early, what a stroke of luck', flagged: false },
   { name: 'no findings', text: 'I had a nice walk and a salad for lunch', flagged: false },
   { name: 'highest severity wins across categories', text: 'he beats me and yesterday I overdosed', flagged: true, reason: 'overdose', severity: 'critical' },
 ];
