@@ -1,7 +1,8 @@
 /**
  * checklist — reference agent: evaluates the current checkpoint's completion criteria against the turn
  * (the redacted text when privacy ran). All present rules must hold:
- * - keywords_any: one of the words/phrases appears (case- and accent-insensitive, whole words, not negated);
+ * - keywords_any: one of the words/phrases appears (case- and accent-insensitive, whole words; a negated
+ *   mention still counts, it answers the question);
  * - keywords_all: every one appears;
  * - agent_finding {agent, key}: that agent ran this turn (a dependency) and findings[key] is non-empty /
  *   non-zero / true;
@@ -13,7 +14,7 @@
  */
 import type { AgentOutput, AgentRequest, CompletionCriteria } from '../contracts/agent.js';
 import { okDependency, redactedText } from './input.js';
-import { Lexicon, isNegated, tokenize, type Token } from './text.js';
+import { Lexicon, tokenize, type Token } from './text.js';
 
 export const AGENT_NAME = 'checklist';
 
@@ -36,8 +37,9 @@ export function isPresent(value: unknown): boolean {
 
 function keywordsFound(tokens: readonly Token[], keywords: readonly string[]): Set<string> {
   const lex = new Lexicon<string>(keywords.map((k) => [k, k] as const));
-  // "no water today" does not satisfy the keyword "water".
-  return new Set(lex.scan(tokens).filter((m) => !isNegated(tokens, m.first, 3)).map((m) => m.value));
+  // Negation is deliberately ignored: "I didn't sleep well" and "no water today" ANSWER "How did you sleep?"
+  // and "How much water have you had?".
+  return new Set(lex.scan(tokens).map((m) => m.value));
 }
 
 /** Evaluates criteria against text and dependency outputs. */
