@@ -16,6 +16,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parseJsonBody, parseOrchestratorQuery, parseResumeRequest, type AcceptedValues } from '../contracts/api.js';
 import { DomainError, RequestValidationError } from '../core/errors.js';
@@ -38,6 +40,8 @@ export interface OrchestrateDeps extends TurnDeps {
   corsOrigins?: string[];
   logger?: Logger;
   metrics?: Metrics;
+  /** X-Ray segment per invocation (off locally with POWERTOOLS_TRACE_ENABLED=false). */
+  tracer?: Tracer;
   /** Extra fields for the health answer (e.g. cache statistics). */
   healthDetails?: () => Record<string, unknown>;
 }
@@ -194,11 +198,15 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
       result.headers.vary = 'Origin';
     }
     logger.info('request', { method: event.httpMethod, resource: event.resource, status: result.statusCode });
+    const klass = result.statusCode >= 500 ? '5xx' : result.statusCode >= 400 ? '4xx' : '2xx';
+    metrics.addMetric(`Responses${klass}`, MetricUnit.Count, 1);
     return result;
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  const app = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .handler(route);
+    .use(logMetrics(metrics));
+  // Responses are not added to the trace: they carry health data.
+  if (deps.tracer) app.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
+  return app.handler(route);
 }

@@ -7,7 +7,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { listPlanIds, PlanCatalogCheckpointSource } from '../core/plans.js';
 import { ACCEPTED_DETECTED_AGENTS } from '../core/routing.js';
 import { loadRegistry, selectableServices } from '../core/agent-graph.js';
@@ -37,6 +39,11 @@ function required(name: string): string {
 
 const logger = new Logger({ serviceName: 'orchestrator' });
 const metrics = new Metrics({ namespace: 'PolarisOrchestrator', serviceName: 'orchestrator' });
+const tracer = new Tracer({ serviceName: 'orchestrator', captureHTTPsRequests: false });
+// SDK calls appear as subsegments (ids and latencies; payloads are not captured).
+const documentClient = tracer.captureAWSv3Client(getDocumentClient());
+const sfn = tracer.captureAWSv3Client(new SFNClient({ disableHostPrefix: true }));
+const lambda = tracer.captureAWSv3Client(new LambdaClient({}));
 const registry = loadRegistry();
 const catalog = new PlanCatalogCheckpointSource();
 const checkpoints: CheckpointSource = process.env.CHECKPOINT_URL
@@ -47,9 +54,9 @@ const checkpoints: CheckpointSource = process.env.CHECKPOINT_URL
 
 export const handler = createOrchestrateHandler({
   store: getConversationStore(),
-  fanout: createFanoutFromEnv({ registry, documentClient: getDocumentClient() }),
+  fanout: createFanoutFromEnv({ registry, documentClient, client: sfn }),
   dispatcher: new LambdaAsyncDispatcher({
-    client: new LambdaClient({}),
+    client: lambda,
     checkpointGeneratorFunction: required('CHECKPOINT_GENERATOR_FUNCTION'),
     asyncAgentFunctions: JSON.parse(process.env.ASYNC_AGENT_FUNCTIONS ?? '{}') as Record<string, string>,
   }),
@@ -68,5 +75,6 @@ export const handler = createOrchestrateHandler({
   log: { warn: (message, fields) => logger.warn(message, fields) },
   logger,
   metrics,
+  tracer,
   healthDetails: () => ({ cache: getWarmCacheStats() }),
 });
