@@ -35,6 +35,11 @@ const PHRASES: ReadonlyArray<readonly [string, Entry]> = [
   ['stroke of luck', null],
   ['stroke of genius', null],
   ['heat stroke', null],
+  // Clearly past history ("since my stroke"); an acute "I had a heart attack this morning" still escalates.
+  ...['after my', 'since my', 'after the', 'since the', 'after his', 'after her'].flatMap((p) => [
+    [`${p} stroke`, null] as const,
+    [`${p} heart attack`, null] as const,
+  ]),
   // Suicidal intent (English, Spanish).
   ['kill myself', S('suicidal_intent', 'critical')],
   ['killing myself', S('suicidal_intent', 'critical')],

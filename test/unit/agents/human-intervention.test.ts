@@ -24,6 +24,8 @@ const cases: Case[] = [
   { name: 'passive ideation', text: 'I feel like nobody would notice if I was gone', flagged: true, reason: 'suicidal_intent', severity: 'high' },
   { name: 'fall with bleeding', text: 'I fell in the bathroom and hit my head, there is a lot of blood', flagged: true, reason: 'medical_emergency', severity: 'critical' },
   { name: 'innocent phrases containing a trigger', text: 'I fell asleep early, what a stroke of luck', flagged: false },
+  { name: 'past history is not an emergency', text: 'Since my stroke I walk slowly, and after my heart attack I quit smoking', flagged: false },
+  { name: 'an acute event still is', text: 'I think I am having a stroke', flagged: true, reason: 'medical_emergency', severity: 'critical' },
   { name: 'no findings', text: 'I had a nice walk and a salad for lunch', flagged: false },
   { name: 'highest severity wins across categories', text: 'he beats me and yesterday I overdosed', flagged: true, reason: 'overdose', severity: 'critical' },
 ];
