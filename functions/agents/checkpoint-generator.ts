@@ -6,8 +6,9 @@
  * - only for the plan's main task (another task_id → no proposals);
  * - never an id that is completed, already in the task (the plan's main checkpoints, plus any ids the
  *   caller knows are present), or proposed twice;
- * - paced: proposals start once at most `lookahead` of the task's known checkpoints are still open, so the
- *   main checkpoints come first and the extensions follow as the conversation gets there;
+ * - paced: proposals start once at most `lookahead` (default 2) of the task's known checkpoints are still
+ *   open, so the main checkpoints come first and the extensions follow as the conversation gets there (one
+ *   turn of slack: the async merge must land before the task's last checkpoint completes the task);
  * - at most `max` per call (default 2), in the plan's order.
  * The Lambda that merges proposals into the stored state is functions/checkpoint-generator (lead's).
  */
@@ -25,7 +26,10 @@ export interface GenerateOptions {
   max?: number;
   /** Ids already in the task besides the plan's main checkpoints (e.g. earlier proposals). */
   existingCheckpointIds?: readonly string[];
-  /** Start proposing when at most this many known checkpoints are still open (default 1). */
+  /**
+   * Start proposing when at most this many known checkpoints are still open (default 2: one turn of slack,
+   * so an async proposal lands before the task's last checkpoint completes and the task closes).
+   */
   lookahead?: number;
 }
 
@@ -38,7 +42,7 @@ export function generate(
   const none: CheckpointGenerationOutput = { task_id: req.task_id, checkpoints: [] };
   if (req.task_id !== plan.main_task.task_id) return none;
   const max = Math.min(Math.max(options.max ?? 2, 0), 20);
-  const lookahead = options.lookahead ?? 1;
+  const lookahead = options.lookahead ?? 2;
   const completed = new Set(req.completed_checkpoint_ids);
   const present = new Set([...plan.main_task.checkpoints.map((c) => c.checkpoint_id), ...(options.existingCheckpointIds ?? [])]);
   const open = [...present].filter((id) => !completed.has(id)).length;

@@ -32,17 +32,18 @@ type Case = { name: string; completed: string[]; task_id?: string; options?: Par
 
 const cases: Case[] = [
   { name: 'nothing completed: main checkpoints come first', completed: [], ids: [] },
-  { name: 'one main checkpoint done: still two open', completed: ['m1'], ids: [] },
-  { name: 'one main checkpoint left open: proposes the first two extensions', completed: ['m1', 'm2'], ids: ['e1', 'e2'] },
+  { name: 'two main checkpoints left open: proposes the first two extensions', completed: ['m1'], ids: ['e1', 'e2'] },
+  { name: 'one main checkpoint left open', completed: ['m1', 'm2'], ids: ['e1', 'e2'] },
   { name: 'all main done', completed: ['m1', 'm2', 'm3'], ids: ['e1', 'e2'] },
   { name: 'skips completed extension ids', completed: ['m1', 'm2', 'm3', 'e1'], ids: ['e2', 'e3'] },
   { name: 'skips ids already present in the task', completed: ['m1', 'm2', 'm3'], options: { existingCheckpointIds: ['e1'] }, ids: ['e2', 'e3'] },
-  { name: 'open proposals count toward the pace', completed: ['m1', 'm2', 'm3'], options: { existingCheckpointIds: ['e1', 'e2'] }, ids: [] },
+  { name: 'open proposals count toward the pace', completed: ['m1', 'm2'], options: { existingCheckpointIds: ['e1', 'e2'] }, ids: [] },
   { name: 'existing ids that are complete do not block', completed: ['m1', 'm2', 'm3', 'e1'], options: { existingCheckpointIds: ['e1'] }, ids: ['e2', 'e3'] },
   { name: 'an extension that duplicates a main id is never proposed', completed: ['m1', 'm2', 'm3', 'e1', 'e2', 'e3'], ids: [] },
   { name: 'max limits the proposals', completed: ['m1', 'm2', 'm3'], options: { max: 1 }, ids: ['e1'] },
   { name: 'max 0 proposes nothing', completed: ['m1', 'm2', 'm3'], options: { max: 0 }, ids: [] },
   { name: 'larger lookahead proposes earlier', completed: [], options: { lookahead: 3 }, ids: ['e1', 'e2'] },
+  { name: 'smaller lookahead proposes later', completed: ['m1'], options: { lookahead: 1 }, ids: [] },
   { name: 'another task (support) gets no proposals', completed: ['m1', 'm2', 'm3'], task_id: 'support_privacy', ids: [] },
   { name: 'unknown completed ids are harmless', completed: ['zzz', 'm1', 'm2', 'm3'], ids: ['e1', 'e2'] },
 ];
