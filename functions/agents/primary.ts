@@ -34,7 +34,7 @@ export function respond(req: ResponderRequest): ResponderOutput {
   parts.push(...found);
   const justCompleted = currentCheckpointCompleted(req);
   const next = checkpointToAsk(req);
-  if (justCompleted && found.length === 0) {
+  if (justCompleted && found.length === 0 && req.context.turn_number > 1) {
     parts.push(pick(['Thank you, that is noted.', 'Great, thanks for sharing that.', 'Got it, thank you.'], seedOf(req, 'done')));
   }
   if (next) {
