@@ -3,6 +3,8 @@
  * state table, agent fan-out workflow (with the reference agents), async workers (+ DLQ),
  * the orchestrate function, the REST API, and alarms.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,10 +14,10 @@ import { loadConfig, type OrchestratorConfig } from './config.js';
 import { StateTable } from './constructs/state-table.js';
 import { OrchestratorApi } from './constructs/api.js';
 import { AsyncWorkers } from './constructs/async-workers.js';
-import { OrchestratorFunction } from './constructs/function.js';
+import { OrchestratorFunction, PROJECT_ROOT } from './constructs/function.js';
 import { OrchestratorAlarms } from './constructs/alarms.js';
 import { AgentWorkflow } from './constructs/agent-workflow.js';
-import { loadRegistry } from '../functions/core/agent-graph.js';
+import { defaultRegistry, loadRegistry, registryOverrideFrom } from '../functions/core/agent-graph.js';
 
 /** API Gateway REST integrations time out at 29 s: the turn must answer before that. */
 export const TURN_BUDGET_MS = 27_000;
@@ -62,7 +64,11 @@ export class OrchestratorStack extends Stack {
     });
     const table = this.stateTable.table;
 
-    const registry = loadRegistry({ context: this.node.tryGetContext('agents') });
+    // Context `agents`: inline JSON/object, or a file path relative to the project root.
+    const registry = loadRegistry({
+      context: this.node.tryGetContext('agents'),
+      readFile: (p) => fs.readFileSync(path.resolve(PROJECT_ROOT, p), 'utf8'),
+    });
     const workflow = (this.workflow = new AgentWorkflow(this, 'AgentFanout', { ...common, registry, table, key, stateRetentionDays: config.stateRetentionDays }));
 
     const workers = (this.workers = new AsyncWorkers(this, 'AsyncWorkers', {
@@ -94,7 +100,8 @@ export class OrchestratorStack extends Stack {
         ASYNC_AGENT_FUNCTIONS: JSON.stringify(
           Object.fromEntries(Object.entries(workflow.asyncAgentFunctions).map(([n, f]) => [n, f.functionName])),
         ),
-        AGENT_REGISTRY: JSON.stringify(registry),
+        // Only what differs from the bundled default: a function's environment is capped at 4 KB.
+        AGENT_REGISTRY: JSON.stringify(registryOverrideFrom(defaultRegistry(), registry)),
         STATE_RETENTION_DAYS: String(config.stateRetentionDays),
         STORE_TURN_TEXT: String(config.storeTurnText),
         MAX_BODY_BYTES: String(config.maxBodyBytes),

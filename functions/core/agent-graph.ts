@@ -573,3 +573,32 @@ export function httpTargets(registry: AgentRegistry): string[] {
     .map((a) => a.name)
     .sort();
 }
+
+/**
+ * The smallest override that turns `base` into `registry` (`mergeRegistry(base, result)` equals `registry`):
+ * changed or added agents in full, removed agents as null, changed profiles/policies, the breaker if it
+ * differs. Functions receive this in AGENT_REGISTRY instead of the whole registry, which keeps their
+ * environment far below Lambda's 4 KB limit; the default registry ships inside the bundle.
+ */
+export function registryOverrideFrom(base: AgentRegistry, registry: AgentRegistry): RegistryOverride {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const out: RegistryOverride = {};
+  const agents: NonNullable<RegistryOverride['agents']> = {};
+  for (const [name, agent] of Object.entries(registry.agents)) {
+    if (same(base.agents[name], agent)) continue;
+    const { name: _name, ...config } = agent;
+    agents[name] = config;
+  }
+  for (const name of Object.keys(base.agents)) if (!(name in registry.agents)) agents[name] = null;
+  if (Object.keys(agents).length > 0) out.agents = agents;
+  const changed = <T>(b: Record<string, T>, r: Record<string, T>): Record<string, T> | undefined => {
+    const diff = Object.fromEntries(Object.entries(r).filter(([k, v]) => !same(b[k], v)));
+    return Object.keys(diff).length > 0 ? diff : undefined;
+  };
+  const timeouts = changed(base.timeouts, registry.timeouts);
+  if (timeouts) out.timeouts = timeouts;
+  const retry = changed(base.retry_policies, registry.retry_policies);
+  if (retry) out.retry_policies = retry;
+  if (!same(base.breaker, registry.breaker)) out.breaker = registry.breaker;
+  return out;
+}

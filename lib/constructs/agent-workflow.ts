@@ -32,7 +32,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   agentTaskStateName,
+  defaultRegistry,
   graphAgents,
+  registryOverrideFrom,
   RESPONDERS,
   responderTaskStateName,
   topologicalLevels,
@@ -318,7 +320,8 @@ export class AgentWorkflow extends Construct {
     const { registry } = props;
     validateRegistry(registry);
     const common = { logRetention: props.logRetention, removalPolicy: props.removalPolicy, logLevel: props.logLevel, logKey: props.key };
-    const registryJson = JSON.stringify(registry);
+    // Only what differs from the bundled default registry: a function's environment is capped at 4 KB.
+    const registryJson = JSON.stringify(registryOverrideFrom(defaultRegistry(), registry));
 
     for (const agent of Object.values(registry.agents)) {
       if (agent.target.type !== 'lambda' || agent.target.function_arn) continue;
