@@ -3,8 +3,10 @@
  * `npm start`: the whole system offline — synthesizes first when cdk.out is missing or stale, then runs
  * DynamoDB, Lambda, Step Functions and API Gateway emulators on this machine. Ctrl-C stops everything.
  *
- *   PORT=3000 (API), LOCAL_ENV=dev (which stack), LOCAL_DATA_DIR=.local-data (persist; empty = memory),
- *   LOCAL_HOST=127.0.0.1, LOCAL_QUIET=1 (hide function logs)
+ *   npm start -- --port 4000 --persist
+ *   PORT=3000 (API), LOCAL_ENV=dev (which stack), LOCAL_HOST=127.0.0.1, LOCAL_QUIET=1 (hide function logs),
+ *   LOCAL_DATA_DIR=<folder> or --persist (= .local-data/, git-ignored): keep DynamoDB data and dead letters
+ *   between runs; by default everything is in memory and a restart starts clean.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,9 +14,22 @@ import { ensureSynth } from '../local/synth.js';
 import { startLocalStack } from '../local/stack.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const envName = process.env.LOCAL_ENV ?? 'dev';
-const port = Number(process.env.PORT ?? 3000);
-const dataDir = process.env.LOCAL_DATA_DIR === undefined ? path.join(root, '.local-data') : process.env.LOCAL_DATA_DIR || undefined;
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const envName = flag('--env') ?? process.env.LOCAL_ENV ?? 'dev';
+const port = Number(flag('--port') ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`npm start: the port must be an integer 0-65535, got ${flag('--port') ?? process.env.PORT}`);
+  process.exit(2);
+}
+const dataDir = args.includes('--persist')
+  ? path.join(root, '.local-data')
+  : process.env.LOCAL_DATA_DIR
+    ? path.resolve(process.env.LOCAL_DATA_DIR)
+    : undefined;
 
 async function main(): Promise<void> {
   const synth = ensureSynth(root, { envName });
@@ -26,6 +41,10 @@ async function main(): Promise<void> {
     dataDir,
     silent: process.env.LOCAL_QUIET === '1',
     onRequest: (l) => console.log(`[api] ${l.method} ${l.path} → ${l.status} (${l.ms} ms)`),
+    onDeadLetter: (d) => {
+      const err = d.responsePayload as { errorType?: string };
+      console.log(`[dlq] ${d.requestContext.functionArn.split(':')[6]} failed ${d.requestContext.approximateInvokeCount} times (${err.errorType ?? 'error'}); kept for replay`);
+    },
     onExecution: (e) =>
       console.log(`[sfn] ${e.stateMachineArn.split(':').pop()} ${e.status} (${e.durationMs} ms)${e.error ? ` ${e.error}: ${e.cause?.slice(0, 500)}` : ''}`),
   });

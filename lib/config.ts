@@ -127,7 +127,8 @@ export function loadConfig(node: Node): OrchestratorConfig {
     orchestrateReservedConcurrency:
       int(get('orchestrateReservedConcurrency'), 'orchestrateReservedConcurrency', 1, 10_000) ??
       base.orchestrateReservedConcurrency,
-    checkpointUrl: (get('checkpointUrl') as string | undefined) ?? base.checkpointUrl,
+    // The seed's CHECKPOINT_URL works as an environment variable at synth time too.
+    checkpointUrl: (get('checkpointUrl') as string | undefined) ?? (process.env.CHECKPOINT_URL || undefined) ?? base.checkpointUrl,
     backupPlan: bool(get('backupPlan'), 'backupPlan') ?? base.backupPlan,
     webAclArn: (get('webAclArn') as string | undefined) ?? base.webAclArn,
   };

@@ -172,5 +172,17 @@ export async function startLocalApi(options: {
   });
   const host = options.host ?? '127.0.0.1';
   const port = await listen(server, options.port ?? 3000, host);
-  return { url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`, stop: () => close(server) };
+  // `localhost` may resolve to ::1 first; on the default loopback host answer there too (same port).
+  let v6: http.Server | undefined;
+  if (host === '127.0.0.1') {
+    const candidate = http.createServer((req, res) => server.emit('request', req, res));
+    v6 = await listen(candidate, port, '::1').then(() => candidate).catch(() => undefined);
+  }
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
+    stop: async () => {
+      if (v6) await close(v6);
+      await close(server);
+    },
+  };
 }

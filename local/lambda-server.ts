@@ -36,6 +36,8 @@ export async function startLocalLambda(options: {
   dataDir?: string;
   /** Delays between async retries (AWS: about 1 and 2 minutes). */
   retryDelaysMs?: number[];
+  /** Called when an async invocation lands in the dead-letter list. */
+  onDeadLetter?: (record: DeadLetter) => void;
 }): Promise<LocalLambda> {
   const runtime = options.runtime;
   const deadLetters: DeadLetter[] = [];
@@ -63,6 +65,7 @@ export async function startLocalLambda(options: {
       responsePayload: last instanceof LambdaInvokeError ? last.toPayload() : { errorType: 'Error', errorMessage: String(last) },
     };
     deadLetters.push(record);
+    options.onDeadLetter?.(record);
     if (options.dataDir) {
       fs.mkdirSync(options.dataDir, { recursive: true });
       fs.appendFileSync(path.join(options.dataDir, 'dead-letters.jsonl'), `${JSON.stringify(record)}\n`);

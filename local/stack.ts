@@ -7,7 +7,7 @@ import { loadTemplate, type LocalTemplate } from './template.js';
 import { LocalLambdaRuntime } from './lambda-runtime.js';
 import { startLocalDynamo, type LocalDynamo } from './dynamodb.js';
 import { startLocalSfn, type ExecutionRecord, type LocalSfn } from './sfn-server.js';
-import { startLocalLambda, type LocalLambda } from './lambda-server.js';
+import { startLocalLambda, type DeadLetter, type LocalLambda } from './lambda-server.js';
 import { startLocalApi, type LocalApi } from './apigw-server.js';
 
 export interface LocalStackOptions {
@@ -27,6 +27,7 @@ export interface LocalStackOptions {
   extraEnv?: Record<string, string>;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   onExecution?: (record: ExecutionRecord) => void;
+  onDeadLetter?: (record: DeadLetter) => void;
 }
 
 export interface LocalStack {
@@ -68,7 +69,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stopped.push(() => runtime.stop());
     const sfn = await startLocalSfn({ host, port: options.sfnPort, stateMachines: template.stateMachines, runtime, onExecution: options.onExecution });
     stopped.push(() => sfn.stop());
-    const lambda = await startLocalLambda({ host, port: options.lambdaPort, runtime, dataDir: options.dataDir });
+    const lambda = await startLocalLambda({ host, port: options.lambdaPort, runtime, dataDir: options.dataDir, onDeadLetter: options.onDeadLetter });
     stopped.push(() => lambda.stop());
     baseEnv.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
     baseEnv.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;

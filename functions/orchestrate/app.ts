@@ -44,6 +44,8 @@ export interface OrchestrateDeps extends TurnDeps {
   tracer?: Tracer;
   /** Extra fields for the health answer (e.g. cache statistics). */
   healthDetails?: () => Record<string, unknown>;
+  /** Warm-cache counters (hits, misses, evictions per kind) logged with every turn. */
+  cacheStats?: () => Record<string, number>;
 }
 
 type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics) => Promise<HttpResult>;
@@ -105,6 +107,7 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
       is_paused: r.is_paused,
       agents: Object.fromEntries(Object.entries(r.sync_agent_results).map(([n, rs]) => [n, rs.map((x) => x.status).join(',')])),
       timing_metrics: r.timing_metrics,
+      ...(deps.cacheStats ? { cache: deps.cacheStats() } : {}),
     });
   } catch (err) {
     if (idem && key) await idem.abandon(key).catch(() => undefined);

@@ -21,6 +21,7 @@ import {
   getIdempotencyStore,
   getWarmCacheStats,
 } from '../adapters/conversation-store.js';
+import { flattenCacheStats } from '../adapters/warm-cache.js';
 import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
 import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
 import { createFanoutFromEnv } from '../adapters/fanout.js';
@@ -77,4 +78,5 @@ export const handler = createOrchestrateHandler({
   metrics,
   tracer,
   healthDetails: () => ({ cache: getWarmCacheStats() }),
+  cacheStats: () => flattenCacheStats(getWarmCacheStats()),
 });
