@@ -24,7 +24,7 @@ export interface SynthResult {
 }
 
 export function templatePathFor(root: string, envName: string, outDir = 'cdk.out'): string {
-  return path.join(root, outDir, `PolarisOrchestrator-${envName}.template.json`);
+  return path.resolve(root, outDir, `PolarisOrchestrator-${envName}.template.json`);
 }
 
 /** True when cdk.out lacks the template or any source is newer than it. */
@@ -35,14 +35,18 @@ export function isStale(root: string, envName: string, outDir = 'cdk.out'): bool
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-export function ensureSynth(root: string, options: { envName?: string; force?: boolean; outDir?: string; quiet?: boolean } = {}): SynthResult {
+export function ensureSynth(
+  root: string,
+  options: { envName?: string; force?: boolean; outDir?: string; quiet?: boolean; env?: Record<string, string>; context?: Record<string, string> } = {},
+): SynthResult {
   const envName = options.envName ?? 'dev';
   const outDir = options.outDir ?? 'cdk.out';
   const templatePath = templatePathFor(root, envName, outDir);
   const stackName = `PolarisOrchestrator-${envName}`;
   if (!options.force && !isStale(root, envName, outDir)) return { templatePath, synthesized: false, stackName };
   const cdk = path.join(root, 'node_modules', '.bin', 'cdk');
-  const r = spawnSync(cdk, ['synth', '--quiet', '-o', outDir, '-c', `env=${envName}`, stackName], {
+  const context = Object.entries(options.context ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const r = spawnSync(cdk, ['synth', '--quiet', '-o', outDir, '-c', `env=${envName}`, ...context, stackName], {
     cwd: root,
     stdio: options.quiet ? 'pipe' : 'inherit',
     encoding: 'utf8',
@@ -52,6 +56,7 @@ export function ensureSynth(root: string, options: { envName?: string; force?: b
       CDK_DEFAULT_REGION: process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
       // Put the pinned Node first so the synth (tsx) runs on the Lambda's major.
       PATH: `${path.join(root, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+      ...options.env,
     },
   });
   if (r.status !== 0 || !fs.existsSync(templatePath)) {
