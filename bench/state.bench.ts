@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, newDocumentClient } from '../test/support/dynalite.js';
 import { DynamoConversationStore, conversationPk, instrumentClient, totalRequests } from '../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../functions/adapters/keys.js';
 import { WarmCache } from '../functions/adapters/warm-cache.js';
 import { applyTurn, makeState, ManualClock, turnRecord } from '../test/integration/store/helpers.js';
 
@@ -82,7 +83,7 @@ export async function run(options: { turns?: number } = {}): Promise<StateBenchS
         if (kind === 'full') {
           // Naive baseline: read the whole item, write the whole item back (no condition, no turn item).
           const got = await client.send(
-            new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(conversationId), sk: 'STATE' }, ReturnConsumedCapacity: 'TOTAL' }),
+            new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, conversationId), sk: 'STATE' }, ReturnConsumedCapacity: 'TOTAL' }),
           );
           counters.readCapacityUnits += got.ConsumedCapacity?.CapacityUnits ?? 0;
           const base = got.Item ? (got.Item as ReturnType<typeof makeState>) : makeState(conversationId);
@@ -90,7 +91,7 @@ export async function run(options: { turns?: number } = {}): Promise<StateBenchS
           const put = await client.send(
             new PutCommand({
               TableName: db.tableName,
-              Item: { ...next, pk: conversationPk(conversationId), sk: 'STATE' },
+              Item: { ...next, pk: conversationPk(DEFAULT_TENANT, conversationId), sk: 'STATE' },
               ReturnConsumedCapacity: 'TOTAL',
             }),
           );

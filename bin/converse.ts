@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSynth } from '../local/synth.js';
 import { startLocalStack, type LocalStack } from '../local/stack.js';
+import { postJson } from '../local/client.js';
 
 interface Script {
   detected_agent: string;
@@ -29,10 +30,7 @@ async function play(baseUrl: string, plan: string, script: Script): Promise<void
   let i = 0;
   for (const text of script.turns) {
     i += 1;
-    const res = await fetch(`${baseUrl}/orchestrate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const res = await postJson(`${baseUrl}/orchestrate`, {
         text,
         conversation_id: conversationId,
         plan,
@@ -42,7 +40,6 @@ async function play(baseUrl: string, plan: string, script: Script): Promise<void
         detected_agent: script.detected_agent,
         agent_instance_id: 'demo-agent',
         call_log_id: `${conversationId}-${i}`,
-      }),
     });
     const body = (await res.json()) as {
       response?: string;

@@ -16,6 +16,7 @@ import { BatchGetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-s
 import { CircuitState, ConsecutiveBreaker } from 'cockatiel';
 import type { BreakerPolicy } from '../core/agent-graph.js';
 import type { Clock } from '../core/ports.js';
+import { breakerKey } from './keys.js';
 
 /** Breaker admission and feedback, as the fan-out uses it. */
 export interface AgentBreakers {
@@ -62,9 +63,7 @@ export interface DynamoCircuitBreakersOptions {
   itemTtlDays?: number;
 }
 
-function key(agent: string): { pk: string; sk: string } {
-  return { pk: `BREAKER#${agent}`, sk: 'STATE' };
-}
+const key = breakerKey;
 
 function closed(agent: string): BreakerSnapshot {
   return { agent, state: 'closed', failures: 0, open_count: 0, version: 0 };

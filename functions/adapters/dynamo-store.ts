@@ -2,9 +2,10 @@
  * ConversationStore on one DynamoDB table (keys pk/sk), behind the warm in-container cache.
  *
  * Items
- *   pk=CONV#<id> sk=STATE            every top-level field of ConversationState as its own attribute, plus
- *                                     `version` (number, 1 on create), `expires_at` (TTL, epoch s).
- *   pk=CONV#<id> sk=TURN#<00000042>   one TurnRecord per committed turn (+ `expires_at`).
+ *   pk=T#<tenant>#CONV#<id> sk=STATE           every top-level field of ConversationState as its own attribute,
+ *                                               plus `version` (number, 1 on create), `expires_at` (TTL, epoch s).
+ *   pk=T#<tenant>#CONV#<id> sk=TURN#<00000042> one TurnRecord per committed turn (+ `expires_at`).
+ * Keys come from keys.ts (the one owner of the layout); a store instance serves one tenant.
  * The state item never holds per-turn history (the engine keeps `context` bounded: a summary plus the last
  * few turns), so its size is independent of the number of turns; the growth test proves it.
  *
@@ -49,6 +50,9 @@ import {
   type TurnRecord,
 } from '../core/ports.js';
 import type { WarmCache } from './warm-cache.js';
+import { DEFAULT_TENANT, SK, TURN_SK_PREFIX, conversationPk, itemKindOfSk, turnSk } from './keys.js';
+
+export { conversationPk, turnSk } from './keys.js';
 
 /** Attributes the store owns on the state item; never part of the dirty diff. */
 const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_at']);
@@ -56,15 +60,6 @@ const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_
 /** Default retention of conversations and turns after their last write (TTL). */
 export const DEFAULT_RETENTION_DAYS = 30;
 
-/** Partition key of a conversation's items. */
-export function conversationPk(conversationId: string): string {
-  return `CONV#${conversationId}`;
-}
-
-/** Sort key of a turn item: zero-padded so the turn log sorts by number. */
-export function turnSk(seq: number): string {
-  return `TURN#${String(seq).padStart(8, '0')}`;
-}
 
 /** A commit whose arguments break the store's contract (a programming error, not a conflict). */
 export class InvalidCommitError extends Error {
@@ -104,11 +99,7 @@ export function totalRequests(counters: DynamoRequestCounters): { requests: numb
 /** Which item a (marshalled) request addresses, from its sort key. */
 function itemKind(input: unknown): 'state' | 'turn' | 'idempotency' | 'other' {
   const i = input as { Key?: { sk?: { S?: string } }; Item?: { sk?: { S?: string } } } | undefined;
-  const sk = i?.Key?.sk?.S ?? i?.Item?.sk?.S;
-  if (sk === 'STATE') return 'state';
-  if (sk?.startsWith('TURN#')) return 'turn';
-  if (sk === 'REQUEST') return 'idempotency';
-  return 'other';
+  return itemKindOfSk(i?.Key?.sk?.S ?? i?.Item?.sk?.S);
 }
 
 const instrumented = new WeakMap<object, DynamoRequestCounters>();
@@ -191,6 +182,8 @@ export interface DynamoConversationStoreOptions {
   /** Document client with `removeUndefinedValues` (created once per container). */
   client: DynamoDBDocumentClient;
   tableName: string;
+  /** Tenant whose items this store reads and writes (keys begin with `T#<tenant>#`). Default DEFAULT_TENANT. */
+  tenant?: string;
   /** Warm cache (kind `state`); omit for a store that always reads the table. */
   cache?: WarmCache;
   /** Days after the last write until DynamoDB TTL may delete the conversation and its turns. */
@@ -224,6 +217,8 @@ export class DynamoConversationStore implements ConversationStore {
   readonly counters: DynamoRequestCounters;
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /** Tenant of every key this store touches. */
+  readonly tenant: string;
   private readonly cache: WarmCache | undefined;
   private readonly retentionSeconds: number;
   private readonly clock: Clock;
@@ -237,6 +232,7 @@ export class DynamoConversationStore implements ConversationStore {
   constructor(options: DynamoConversationStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.tenant = options.tenant ?? DEFAULT_TENANT;
     this.cache = options.cache;
     this.retentionSeconds = Math.round(options.retentionDays * 86_400);
     this.clock = options.clock;
@@ -255,7 +251,7 @@ export class DynamoConversationStore implements ConversationStore {
    */
   async get(conversationId: string, options: { consistent?: boolean; bypassCache?: boolean } = {}): Promise<StoredConversation | null> {
     if (this.cache && !options.bypassCache) {
-      const cached = this.cache.get<CachedState>('state', conversationId);
+      const cached = this.cache.get<CachedState>('state', this.cacheKey(conversationId));
       if (cached) return { state: cached.state, version: cached.version, source: 'cache' };
     }
     let item: Record<string, unknown> | undefined;
@@ -263,7 +259,7 @@ export class DynamoConversationStore implements ConversationStore {
       const out = await this.client.send(
         new GetCommand({
           TableName: this.tableName,
-          Key: { pk: conversationPk(conversationId), sk: 'STATE' },
+          Key: { pk: conversationPk(this.tenant, conversationId), sk: SK.state },
           ConsistentRead: options.consistent ?? this.consistentByDefault,
           ReturnConsumedCapacity: 'TOTAL',
         }),
@@ -274,7 +270,7 @@ export class DynamoConversationStore implements ConversationStore {
       throw mapStoreError(error, 'GetItem');
     }
     if (!item) {
-      this.cache?.delete('state', conversationId);
+      this.cache?.delete('state', this.cacheKey(conversationId));
       return null;
     }
     const version = typeof item['version'] === 'number' ? item['version'] : 0;
@@ -284,7 +280,7 @@ export class DynamoConversationStore implements ConversationStore {
     if (item['schema_version'] !== state.schema_version) {
       this.rememberLegacy(conversationId, version, Object.keys(raw));
     }
-    this.cache?.set<CachedState>('state', conversationId, { state, version });
+    this.cache?.set<CachedState>('state', this.cacheKey(conversationId), { state, version });
     return { state: structuredClone(state), version, source: 'table' };
   }
 
@@ -337,7 +333,7 @@ export class DynamoConversationStore implements ConversationStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :turn)',
-          ExpressionAttributeValues: { ':pk': conversationPk(conversationId), ':turn': 'TURN#' },
+          ExpressionAttributeValues: { ':pk': conversationPk(this.tenant, conversationId), ':turn': TURN_SK_PREFIX },
           ScanIndexForward: false,
           Limit: limit,
         }),
@@ -353,7 +349,7 @@ export class DynamoConversationStore implements ConversationStore {
 
   /** Drop a conversation's cached state (the engine calls it before a stale-cache re-run). */
   invalidate(conversationId: string): void {
-    this.cache?.delete('state', conversationId);
+    this.cache?.delete('state', this.cacheKey(conversationId));
   }
 
   /** The fields a write would SET and REMOVE (exposed for tests and the benchmark). */
@@ -363,7 +359,7 @@ export class DynamoConversationStore implements ConversationStore {
     conversationId = next.conversation_id,
     version?: number,
   ): { set: string[]; remove: string[] } {
-    const legacy = version === undefined ? undefined : this.legacyAttributes.get(`${conversationId}@${version}`);
+    const legacy = version === undefined ? undefined : this.legacyAttributes.get(`${this.cacheKey(conversationId)}@${version}`);
     // A migrated read: the table still holds the old shape, so the diff base is empty (write every field).
     const before = legacy ? {} : (previous as unknown as Record<string, unknown>);
     const after = next as unknown as Record<string, unknown>;
@@ -387,10 +383,15 @@ export class DynamoConversationStore implements ConversationStore {
     return { set, remove };
   }
 
+  /** Warm-cache key: tenant-qualified, so two tenants' equal conversation ids never share an entry. */
+  private cacheKey(conversationId: string): string {
+    return conversationPk(this.tenant, conversationId);
+  }
+
   private rememberLegacy(conversationId: string, version: number, names: string[]): void {
     // Bounded: legacy reads are rare, and a forgotten entry only leaves unused attributes behind.
     if (this.legacyAttributes.size >= 1000) this.legacyAttributes.clear();
-    this.legacyAttributes.set(`${conversationId}@${version}`, names);
+    this.legacyAttributes.set(`${this.cacheKey(conversationId)}@${version}`, names);
   }
 
   private expiresAt(now: number): number {
@@ -415,7 +416,7 @@ export class DynamoConversationStore implements ConversationStore {
         const out = await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...item, pk: conversationPk(id), sk: 'STATE', version, expires_at: this.expiresAt(now) },
+            Item: { ...item, pk: conversationPk(this.tenant, id), sk: SK.state, version, expires_at: this.expiresAt(now) },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnConsumedCapacity: 'TOTAL',
           }),
@@ -451,7 +452,7 @@ export class DynamoConversationStore implements ConversationStore {
         const out = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
-            Key: { pk: conversationPk(id), sk: 'STATE' },
+            Key: { pk: conversationPk(this.tenant, id), sk: SK.state },
             UpdateExpression: `SET ${setParts.join(', ')}${removeParts.length ? ` REMOVE ${removeParts.join(', ')}` : ''}`,
             ConditionExpression: condition,
             ExpressionAttributeNames: names,
@@ -460,26 +461,26 @@ export class DynamoConversationStore implements ConversationStore {
           }),
         );
         this.counters.writeCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-        this.legacyAttributes.delete(`${id}@${previous.version}`);
+        this.legacyAttributes.delete(`${this.cacheKey(id)}@${previous.version}`);
       }
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
         // The condition just proved whatever this container believed stale: never trust it again.
-        this.cache?.delete('state', id);
+        this.cache?.delete('state', this.cacheKey(id));
         throw new VersionConflictError(id, previous ? previous.version : null);
       }
       if (error instanceof InvalidCommitError) throw error;
       // An unknown outcome (the write may or may not have happened): drop the cache, the table decides.
-      this.cache?.delete('state', id);
+      this.cache?.delete('state', this.cacheKey(id));
       throw mapStoreError(error, previous ? 'UpdateItem' : 'PutItem');
     }
-    this.cache?.set<CachedState>('state', id, { state: written, version });
+    this.cache?.set<CachedState>('state', this.cacheKey(id), { state: written, version });
     return { version, state: written };
   }
 
   /** Step 2 of the protocol: TURN#N, idempotent on our own earlier try, never throwing once state is in. */
   private async appendTurn(turn: TurnRecord, now: number): Promise<void> {
-    const key = { pk: conversationPk(turn.conversation_id), sk: turnSk(turn.turn) };
+    const key = { pk: conversationPk(this.tenant, turn.conversation_id), sk: turnSk(turn.turn) };
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.turnLogAttempts; attempt++) {
       try {

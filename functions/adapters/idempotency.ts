@@ -1,6 +1,6 @@
 /**
  * Idempotency of POST /orchestrate (optional `Idempotency-Key` header), in the single table:
- *   pk=IDEMPOTENCY#<key>  sk=REQUEST  { status: IN_PROGRESS|COMPLETED, payload_hash, in_progress_until (epoch ms),
+ *   pk=T#<tenant>#IDEMPOTENCY#<scope>#<key>  sk=REQUEST (keys.ts)  { status: IN_PROGRESS|COMPLETED, payload_hash, in_progress_until (epoch ms),
  *                                       response?: StoredHttpResponse, created_at, expires_at (TTL, epoch s) }
  *
  * begin()   conditional PutItem of an IN_PROGRESS record. The condition also lets a request take over a record
@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../core/ports.js';
 import { isConditionalCheckFailed, mapStoreError } from './dynamo-store.js';
+import { DEFAULT_TENANT, SK, idempotencyPk } from './keys.js';
 
 /** What the handler answered, stored for replays. */
 export interface StoredHttpResponse {
@@ -88,6 +89,10 @@ export function hashPayload(payload: unknown): string {
 }
 
 export interface DynamoIdempotencyStoreOptions {
+  /** Tenant of the keys (default DEFAULT_TENANT). */
+  tenant?: string;
+  /** Caller scope within the tenant (default `default`). */
+  scope?: string;
   client: DynamoDBDocumentClient;
   tableName: string;
   clock: Clock;
@@ -109,6 +114,9 @@ interface IdempotencyItem {
 export class DynamoIdempotencyStore implements IdempotencyStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  /** Tenant and caller scope of every key (keys.ts): one caller cannot see or block another's keys. */
+  private readonly tenant: string;
+  private readonly scope: string;
   private readonly clock: Clock;
   private readonly inProgressMs: number;
   private readonly retentionSeconds: number;
@@ -116,13 +124,15 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   constructor(options: DynamoIdempotencyStoreOptions) {
     this.client = options.client;
     this.tableName = options.tableName;
+    this.tenant = options.tenant ?? DEFAULT_TENANT;
+    this.scope = options.scope ?? 'default';
     this.clock = options.clock;
     this.inProgressMs = (options.inProgressSeconds ?? 60) * 1000;
     this.retentionSeconds = options.retentionSeconds ?? 86_400;
   }
 
   private key(key: string): { pk: string; sk: string } {
-    return { pk: `IDEMPOTENCY#${key}`, sk: 'REQUEST' };
+    return { pk: idempotencyPk(this.tenant, this.scope, key), sk: SK.request };
   }
 
   /** Claim the key for this request, or say why not (replay / in_flight / mismatch). */

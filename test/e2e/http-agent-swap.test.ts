@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSynth } from '../../local/synth.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { ROOT, turnBody } from '../support/local-stack.js';
+import { postJson } from '../../local/client.js';
 
 let server: http.Server;
 let stack: LocalStack;
@@ -62,11 +63,10 @@ describe('privacy agent swapped for an HTTP service by PRIVACY_SERVICE_URL', () 
   });
 
   it('a turn gets the team service result, and dependents see its redacted text', async () => {
-    const res = await fetch(`${stack.apiUrl}/orchestrate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(turnBody({ conversation_id: 'swap-1', text: 'I am Maria and I had eggs for breakfast', services: ['nutrition'] })),
-    });
+    const res = await postJson(
+      `${stack.apiUrl}/orchestrate`,
+      turnBody({ conversation_id: 'swap-1', text: 'I am Maria and I had eggs for breakfast', services: ['nutrition'] }),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
     const privacy = body.sync_agent_results.privacy[0];

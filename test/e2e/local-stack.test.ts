@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../local/stack.js';
 import { startTestStack, turnBody } from '../support/local-stack.js';
+import { signedFetch, type SignedRequestInit } from '../../local/client.js';
 
 let stack: LocalStack;
 let doc: DynamoDBDocumentClient;
@@ -18,17 +19,23 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: Record<string, any> }> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
+async function post(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  identity: SignedRequestInit['identity'] = 'polaris-local',
+): Promise<{ status: number; headers: Headers; json: Record<string, any> }> {
+  const res = await signedFetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    identity,
   });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
 }
 
 async function stateItem(id: string): Promise<Record<string, any> | undefined> {
-  const out = await doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `CONV#${id}`, sk: 'STATE' }, ConsistentRead: true }));
+  const out = await doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `T#local#CONV#${id}`, sk: 'STATE' }, ConsistentRead: true }));
   return out.Item;
 }
 
@@ -70,7 +77,7 @@ describe('offline stack over HTTP', () => {
     expect(after2!.version).toBeGreaterThan(after1!.version);
     expect(after2!.task_stack).not.toEqual(after1!.task_stack);
     const turns = await doc.send(
-      new QueryCommand({ TableName: stack.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)', ExpressionAttributeValues: { ':pk': 'CONV#e2e-conv-1', ':t': 'TURN#' } }),
+      new QueryCommand({ TableName: stack.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)', ExpressionAttributeValues: { ':pk': 'T#local#CONV#e2e-conv-1', ':t': 'TURN#' } }),
     );
     expect(turns.Items?.map((i) => i.sk)).toEqual(['TURN#00000001', 'TURN#00000002']);
     // No raw health text in the turn log by default.
@@ -96,14 +103,14 @@ describe('offline stack over HTTP', () => {
   });
 
   it('operator routes need IAM-style authorization; inspection shows the stored conversation', async () => {
-    const anon = await fetch(`${stack.apiUrl}/conversations/e2e-conv-1`);
+    const anon = await signedFetch(`${stack.apiUrl}/conversations/e2e-conv-1`, { identity: null });
     expect(anon.status).toBe(403);
-    const res = await fetch(`${stack.apiUrl}/conversations/e2e-conv-1`, { headers: { authorization: 'AWS4-HMAC-SHA256 local' } });
+    const res = await signedFetch(`${stack.apiUrl}/conversations/e2e-conv-1`, { identity: 'polaris-operator' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
     const stored = await stateItem('e2e-conv-1');
     expect(body).toMatchObject({ conversation_id: 'e2e-conv-1', version: stored!.version, turn_count: 2 });
-    const missing = await fetch(`${stack.apiUrl}/conversations/nobody`, { headers: { authorization: 'AWS4-HMAC-SHA256 local' } });
+    const missing = await signedFetch(`${stack.apiUrl}/conversations/nobody`, { identity: 'polaris-operator' });
     expect(missing.status).toBe(404);
   });
 
@@ -115,7 +122,7 @@ describe('offline stack over HTTP', () => {
     const held = await post('/orchestrate', turnBody({ conversation_id: id, text: 'hello?', call_log_id: 'call-2' }));
     expect(held.json.is_paused).toBe(true);
     expect(Object.keys(held.json.sync_agent_results)).toEqual([]);
-    const resumed = await post(`/conversations/${id}/resume`, { reason: 'nurse called the patient back; safe' }, { authorization: 'AWS4-HMAC-SHA256 local' });
+    const resumed = await post(`/conversations/${id}/resume`, { reason: 'nurse called the patient back; safe' }, {}, 'polaris-operator');
     expect(resumed.status).toBe(200);
     const next = await post('/orchestrate', turnBody({ conversation_id: id, text: 'I feel better now, thanks.', call_log_id: 'call-3' }));
     expect(next.json).toMatchObject({ is_paused: false, requires_human: false });

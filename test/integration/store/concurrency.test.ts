@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, newDocumentClient, type DynaliteHandle } from '../../support/dynalite.js';
 import { DynamoConversationStore, conversationPk } from '../../../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../../../functions/adapters/keys.js';
 import { WarmCache } from '../../../functions/adapters/warm-cache.js';
 import { VersionConflictError } from '../../../functions/core/ports.js';
 import { applyTurn, makeState, ManualClock, turnRecord } from './helpers.js';
@@ -59,13 +60,13 @@ async function turn(store: DynamoConversationStore, conversationId: string, call
 async function check(conversationId: string, outcomes: Outcome[]): Promise<void> {
   const accepted = outcomes.filter((o) => o.accepted).map((o) => o.callLogId);
   const state = await db.client.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(conversationId), sk: 'STATE' }, ConsistentRead: true }),
+    new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, conversationId), sk: 'STATE' }, ConsistentRead: true }),
   );
   const turns = await db.client.send(
     new QueryCommand({
       TableName: db.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': conversationPk(conversationId), ':t': 'TURN#' },
+      ExpressionAttributeValues: { ':pk': conversationPk(DEFAULT_TENANT, conversationId), ':t': 'TURN#' },
       ConsistentRead: true,
     }),
   );

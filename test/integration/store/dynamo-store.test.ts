@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { startDynalite, newDocumentClient, DOCUMENT_CLIENT_TRANSLATE, type DynaliteHandle } from '../../support/dynalite.js';
 import { DynamoConversationStore, conversationPk, turnSk, totalRequests } from '../../../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../../../functions/adapters/keys.js';
 import { WarmCache } from '../../../functions/adapters/warm-cache.js';
 import { StoreUnavailableError, VersionConflictError } from '../../../functions/core/ports.js';
 import { applyTurn, captureCommands, makeState, ManualClock, turnRecord, type SentCommand } from './helpers.js';
@@ -40,7 +41,7 @@ function container(options: { cache?: boolean; retentionDays?: number } = {}): {
 }
 
 async function rawItem(id: string, sk = 'STATE'): Promise<Record<string, unknown> | undefined> {
-  const out = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(id), sk }, ConsistentRead: true }));
+  const out = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, id), sk }, ConsistentRead: true }));
   return out.Item;
 }
 

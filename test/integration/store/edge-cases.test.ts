@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, DOCUMENT_CLIENT_TRANSLATE, type DynaliteHandle } from '../../support/dynalite.js';
 import { DynamoConversationStore, conversationPk, turnSk } from '../../../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../../../functions/adapters/keys.js';
 import { WarmCache } from '../../../functions/adapters/warm-cache.js';
 import { applyTurn, makeState, ManualClock, turnRecord } from './helpers.js';
 
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 async function raw(id: string, sk = 'STATE') {
-  return (await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(id), sk }, ConsistentRead: true }))).Item;
+  return (await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, id), sk }, ConsistentRead: true }))).Item;
 }
 
 describe('turn log after the state write', () => {
@@ -79,7 +80,7 @@ describe('turn log after the state write', () => {
     const read = (await store.get('retry-1', { consistent: true }))!;
     const s2 = applyTurn(read.state);
     await db.client.send(
-      new PutCommand({ TableName: db.tableName, Item: { ...turnRecord(s2, 'mine'), pk: conversationPk('retry-1'), sk: turnSk(2) } }),
+      new PutCommand({ TableName: db.tableName, Item: { ...turnRecord(s2, 'mine'), pk: conversationPk(DEFAULT_TENANT, 'retry-1'), sk: turnSk(2) } }),
     );
     const failures = store.counters.turnLogFailures;
     await store.commitTurn({ previous: read, next: s2, turn: turnRecord(s2, 'mine') });
@@ -89,7 +90,7 @@ describe('turn log after the state write', () => {
     const read3 = (await store.get('retry-1', { consistent: true }))!;
     const s3 = applyTurn(read3.state);
     await db.client.send(
-      new PutCommand({ TableName: db.tableName, Item: { ...turnRecord(s3, 'theirs'), pk: conversationPk('retry-1'), sk: turnSk(3) } }),
+      new PutCommand({ TableName: db.tableName, Item: { ...turnRecord(s3, 'theirs'), pk: conversationPk(DEFAULT_TENANT, 'retry-1'), sk: turnSk(3) } }),
     );
     await store.commitTurn({ previous: read3, next: s3, turn: turnRecord(s3, 'mine') });
     expect(store.counters.turnLogFailures).toBe(failures + 1);
@@ -104,7 +105,7 @@ describe('legacy items', () => {
       new PutCommand({
         TableName: db.tableName,
         Item: {
-          pk: conversationPk('legacy-1'),
+          pk: conversationPk(DEFAULT_TENANT, 'legacy-1'),
           sk: 'STATE',
           conversation_id: 'legacy-1',
           individual_id: 'ind-1',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, type DynaliteHandle } from '../../support/dynalite.js';
 import { DynamoConversationStore, conversationPk } from '../../../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../../../functions/adapters/keys.js';
 import { WarmCache } from '../../../functions/adapters/warm-cache.js';
 import { applyTurn, dynamoItemSize, makeState, ManualClock, turnRecord } from './helpers.js';
 
@@ -44,7 +45,7 @@ describe('state item growth over 500 turns', () => {
       stateWriteBytes.push(t === 1 ? delta('PutItem') : delta('UpdateItem'));
       read = await store.get(id);
       if (t % 50 === 0 || t === 1) {
-        const item = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(id), sk: 'STATE' } }));
+        const item = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, id), sk: 'STATE' } }));
         sizes[t] = dynamoItemSize(item.Item!);
       }
     }

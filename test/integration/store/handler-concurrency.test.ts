@@ -10,6 +10,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, newDocumentClient, type DynaliteHandle } from '../../support/dynalite.js';
 import { FakeFanout, RecordingDispatcher } from '../../support/fakes.js';
 import { DynamoConversationStore, conversationPk } from '../../../functions/adapters/dynamo-store.js';
+import { DEFAULT_TENANT } from '../../../functions/adapters/keys.js';
 import { DynamoIdempotencyStore } from '../../../functions/adapters/idempotency.js';
 import { WarmCache } from '../../../functions/adapters/warm-cache.js';
 import { ACCEPTED_DETECTED_AGENTS } from '../../../functions/core/routing.js';
@@ -96,7 +97,7 @@ async function turnLog(conversationId: string): Promise<Array<Record<string, unk
     new QueryCommand({
       TableName: db.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
-      ExpressionAttributeValues: { ':pk': conversationPk(conversationId), ':t': 'TURN#' },
+      ExpressionAttributeValues: { ':pk': conversationPk(DEFAULT_TENANT, conversationId), ':t': 'TURN#' },
       ConsistentRead: true,
     }),
   );
@@ -105,7 +106,7 @@ async function turnLog(conversationId: string): Promise<Array<Record<string, unk
 
 async function stateItem(conversationId: string): Promise<Record<string, unknown>> {
   const out = await db.client.send(
-    new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(conversationId), sk: 'STATE' }, ConsistentRead: true }),
+    new GetCommand({ TableName: db.tableName, Key: { pk: conversationPk(DEFAULT_TENANT, conversationId), sk: 'STATE' }, ConsistentRead: true }),
   );
   return out.Item!;
 }

@@ -35,7 +35,7 @@ describe('DynamoIdempotencyStore', () => {
     expect(await store.begin('key-replay', h1)).toEqual({ kind: 'new' });
     await store.complete('key-replay', response);
     expect(await store.begin('key-replay', h1)).toEqual({ kind: 'replay', response });
-    const item = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'IDEMPOTENCY#key-replay', sk: 'REQUEST' } }));
+    const item = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'T#local#IDEMPOTENCY#default#key-replay', sk: 'REQUEST' } }));
     expect(item.Item).toMatchObject({ status: 'COMPLETED', payload_hash: h1, expires_at: Math.floor(clock.now() / 1000) + 3600 });
   });
 
