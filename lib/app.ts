@@ -5,7 +5,6 @@
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
 import { OrchestratorStack } from './orchestrator-stack.js';
-import { acknowledgeNagFindings } from './nag.js';
 
 export function stackName(app: App): string {
   return `PolarisOrchestrator-${app.node.tryGetContext('env') ?? 'dev'}`;
@@ -16,7 +15,6 @@ export function buildApp(app: App, options: { nag?: boolean } = {}): Orchestrato
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     description: 'Polaris Orchestrator: conversation coordination for the health-companion platform',
   });
-  acknowledgeNagFindings(stack);
   if (options.nag !== false) {
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }), new HIPAASecurityChecks(app, { verbose: true }));
   }

@@ -7,7 +7,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import type { OrchestratorStack } from './orchestrator-stack.js';
+import type { PolarisOrchestrator } from './polaris-orchestrator.js';
 import { OrchestratorFunction } from './constructs/function.js';
 
 function ack(scope: IConstruct | undefined, id: string, reason: string): void {
@@ -20,7 +20,7 @@ function qualifiedArnFinding(fn: lambda.IFunction): string {
   return `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`;
 }
 
-function acknowledgeFunction(stack: OrchestratorStack, f: OrchestratorFunction, kind: 'sync' | 'async'): void {
+function acknowledgeFunction(stack: PolarisOrchestrator, f: OrchestratorFunction, kind: 'sync' | 'async'): void {
   ack(f, 'AwsSolutions-IAM5[Resource::*]',
     'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions.');
   ack(f, 'HIPAA.Security-IAMNoInlinePolicy',
@@ -46,7 +46,8 @@ function acknowledgeFunction(stack: OrchestratorStack, f: OrchestratorFunction, 
   }
 }
 
-export function acknowledgeNagFindings(stack: OrchestratorStack): void {
+/** Acknowledge the expected findings on the constructs of one PolarisOrchestrator. */
+export function acknowledgeNagFindings(stack: PolarisOrchestrator): void {
   const { workflow, workers, orchestrate, http, alarms, stateTable, config } = stack;
 
   const asyncFns = new Set<lambda.IFunction>([workers.checkpointGenerator.fn, ...Object.values(workflow.asyncAgentFunctions)]);
