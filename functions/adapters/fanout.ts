@@ -13,7 +13,8 @@
  *   responder has no output: the engine answers with its fallback reply.
  * - record(): agent outcomes feed the circuit breakers (ok closes, error/timeout count as failures).
  */
-import { SFNClient, StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { createSfnClient } from './sfn-client.js';
 import {
   AgentOutputSchema,
   ResponderOutputSchema,
@@ -107,7 +108,7 @@ export interface SyncExecutionClient {
 export interface StepFunctionsFanoutOptions {
   registry: AgentRegistry;
   stateMachineArn: string;
-  /** Default: `new SFNClient({ disableHostPrefix: true })` (endpoint from AWS_ENDPOINT_URL_SFN). */
+  /** Default: {@link createSfnClient} (host prefix off only for a custom endpoint such as AWS_ENDPOINT_URL_SFN). */
   client?: SyncExecutionClient;
   /** Circuit breakers; without them nothing is ever circuit_open. */
   breakers?: AgentBreakers;
@@ -153,7 +154,7 @@ export class StepFunctionsFanout implements AgentFanout {
   private readonly budget: BudgetOptions;
 
   constructor(private readonly options: StepFunctionsFanoutOptions) {
-    this.client = options.client ?? new SFNClient({ disableHostPrefix: true });
+    this.client = options.client ?? createSfnClient();
     this.clock = options.clock ?? { now: () => Date.now() };
     this.budget = { ...DEFAULT_BUDGET, ...options.budget };
   }

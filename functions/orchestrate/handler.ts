@@ -9,7 +9,6 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { listPlanIds, PlanCatalogCheckpointSource } from '../core/plans.js';
 import { ACCEPTED_DETECTED_AGENTS } from '../core/routing.js';
 import { loadRegistry, selectableServices } from '../core/agent-graph.js';
@@ -25,6 +24,7 @@ import { flattenCacheStats } from '../adapters/warm-cache.js';
 import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
 import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
 import { createFanoutFromEnv } from '../adapters/fanout.js';
+import { createSfnClient } from '../adapters/sfn-client.js';
 import { createOrchestrateHandler } from './app.js';
 
 /** A required setting is missing; names it (fails the cold start loudly rather than a turn quietly). */
@@ -43,7 +43,7 @@ const metrics = new Metrics({ namespace: 'PolarisOrchestrator', serviceName: 'or
 const tracer = new Tracer({ serviceName: 'orchestrator', captureHTTPsRequests: false });
 // SDK calls appear as subsegments (ids and latencies; payloads are not captured).
 const documentClient = tracer.captureAWSv3Client(getDocumentClient());
-const sfn = tracer.captureAWSv3Client(new SFNClient({ disableHostPrefix: true }));
+const sfn = tracer.captureAWSv3Client(createSfnClient());
 const lambda = tracer.captureAWSv3Client(new LambdaClient({}));
 const registry = loadRegistry();
 const catalog = new PlanCatalogCheckpointSource();
