@@ -30,7 +30,7 @@ function acknowledgeFunction(stack: PolarisOrchestrator, f: OrchestratorFunction
   ack(f, 'HIPAA.Security-LambdaConcurrency',
     kind === 'sync'
       ? 'Concurrency is bounded upstream: API Gateway stage throttling and (in prod) the orchestrate reserved concurrency cap every agent call; reserving per-agent capacity would strand account concurrency.'
-      : 'Async work is started at most once per committed turn, so it is bounded by the orchestrate function; the checkpoint generator also has its own reserved concurrency.');
+      : 'Async work is started at most once per committed turn, so it is bounded by the orchestrate function; the checkpoint generator and the memory writer also have their own reserved concurrency.');
   ack(f, 'HIPAA.Security-LambdaDLQ',
     kind === 'sync'
       ? 'Invoked synchronously (API Gateway or the Step Functions task); failures return to the caller, which reports them in the turn; a DLQ applies to async invocations only.'
@@ -50,12 +50,12 @@ function acknowledgeFunction(stack: PolarisOrchestrator, f: OrchestratorFunction
 export function acknowledgeNagFindings(stack: PolarisOrchestrator): void {
   const { workflow, workers, orchestrate, http, alarms, stateTable, config } = stack;
 
-  const asyncFns = new Set<lambda.IFunction>([workers.checkpointGenerator.fn, ...Object.values(workflow.asyncAgentFunctions)]);
+  const asyncFns = new Set<lambda.IFunction>([workers.checkpointGenerator.fn, workers.memoryWriter.fn, ...Object.values(workflow.asyncAgentFunctions)]);
   for (const c of stack.node.findAll()) {
     if (c instanceof OrchestratorFunction) acknowledgeFunction(stack, c, asyncFns.has(c.fn) ? 'async' : 'sync');
   }
 
-  const invoked = [workers.checkpointGenerator.fn, ...Object.values(workflow.asyncAgentFunctions)];
+  const invoked = [workers.checkpointGenerator.fn, workers.memoryWriter.fn, ...Object.values(workflow.asyncAgentFunctions)];
   for (const fn of invoked) {
     ack(orchestrate, qualifiedArnFinding(fn),
       `lambda:InvokeFunction grant on ${fn.node.id === 'Fn' ? fn.node.scope?.node.id : fn.node.id} includes its versions and aliases (ARN:*); it is still that one function.`);

@@ -94,6 +94,8 @@ export class PolarisOrchestrator extends Construct {
       key,
       stateRetentionDays: config.stateRetentionDays,
       checkpointUrl: config.checkpointUrl,
+      memoryRetentionDays: config.memoryRetentionDays,
+      memoryUrl: config.memoryUrl,
     }));
     for (const fn of new Set(Object.values(workflow.asyncAgentFunctions))) {
       workers.useDeadLetterQueue(fn);
@@ -125,11 +127,15 @@ export class PolarisOrchestrator extends Construct {
         TURN_BUDGET_MS: String(TURN_BUDGET_MS),
         ...(config.corsOrigins.length > 0 ? { CORS_ORIGINS: config.corsOrigins.join(',') } : {}),
         ...(config.checkpointUrl ? { CHECKPOINT_URL: config.checkpointUrl } : {}),
+        MEMORY_WRITER_FUNCTION: workers.memoryWriter.fn.functionName,
+        MEMORY_RETENTION_DAYS: String(config.memoryRetentionDays),
+        ...(config.memoryUrl ? { MEMORY_URL: config.memoryUrl } : {}),
       },
     }));
     table.grantReadWriteData(orchestrate.fn);
     workflow.stateMachine.grantStartSyncExecution(orchestrate.fn);
     workers.checkpointGenerator.fn.grantInvoke(orchestrate.fn);
+    workers.memoryWriter.fn.grantInvoke(orchestrate.fn);
     for (const fn of Object.values(workflow.asyncAgentFunctions)) fn.grantInvoke(orchestrate.fn);
 
     const api = (this.http = new OrchestratorApi(this, 'Http', {

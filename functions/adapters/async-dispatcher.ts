@@ -7,6 +7,7 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { AgentTurnInput, CheckpointGenerationRequest } from '../contracts/agent.js';
 import type { AsyncDispatcher } from '../core/ports.js';
+import type { MemoryWriteRequest } from '../core/memory/schema.js';
 
 /** Raised when the async invocation itself was refused (not when the function later fails). */
 export class AsyncDispatchError extends Error {
@@ -25,6 +26,8 @@ export interface LambdaAsyncDispatcherOptions {
   checkpointGeneratorFunction: string;
   /** Async agent name → function name (from the stack's ASYNC_AGENT_FUNCTIONS). */
   asyncAgentFunctions: Record<string, string>;
+  /** The memory writer function (MEMORY_WRITER_FUNCTION); without it no memory is written. */
+  memoryWriterFunction?: string;
 }
 
 export class LambdaAsyncDispatcher implements AsyncDispatcher {
@@ -38,6 +41,11 @@ export class LambdaAsyncDispatcher implements AsyncDispatcher {
     const fn = this.options.asyncAgentFunctions[agent];
     if (!fn) throw new AsyncDispatchError(agent, `no function is configured for async agent "${agent}"`);
     await this.invoke(fn, { ...input, agent, dependencies: {} });
+  }
+
+  async writeMemory(request: MemoryWriteRequest): Promise<void> {
+    if (!this.options.memoryWriterFunction) throw new AsyncDispatchError('memory-writer', 'no memory writer function is configured');
+    await this.invoke(this.options.memoryWriterFunction, request);
   }
 
   private async invoke(functionName: string, payload: unknown): Promise<void> {

@@ -104,6 +104,10 @@ export interface HttpAgentCall {
   /** Epoch ms after which no attempt starts and a running one is cut (Lambda's remaining time). */
   deadline?: number;
   headers?: Record<string, string>;
+  /** HTTP method (default POST). A GET sends no body. Used by the Memory Service client (GET / PUT). */
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Statuses returned as an answer instead of an error, never retried (e.g. 404 "unknown", 409 "version moved"). */
+  acceptStatuses?: readonly number[];
 }
 
 /** A successful call. */
@@ -141,9 +145,9 @@ export class HttpAgentClient {
     return base * Math.pow(retry.backoff_rate, attempt - 1);
   }
 
-  /** POST the payload as JSON; retry per the seed; return the parsed JSON body or throw a typed error. */
+  /** POST (or `method`) the payload as JSON; retry per the seed; return the parsed JSON body or throw a typed error. */
   async call(call: HttpAgentCall): Promise<HttpAgentResponse> {
-    const body = JSON.stringify(call.payload);
+    const body = call.method === 'GET' || call.method === 'DELETE' ? '' : JSON.stringify(call.payload);
     let last: AttemptFailure | undefined;
     let attempts = 0;
     for (let attempt = 0; attempt <= call.retry.max_retries; attempt++) {
@@ -155,11 +159,12 @@ export class HttpAgentClient {
       attempts++;
       try {
         const res = await this.attempt(call, body);
-        if (res.status >= 200 && res.status < 300) {
+        if ((res.status >= 200 && res.status < 300) || call.acceptStatuses?.includes(res.status)) {
           let parsed: unknown;
           try {
             parsed = res.text.length > 0 ? JSON.parse(res.text) : null;
           } catch (cause) {
+            if (res.status >= 300) return { status: res.status, body: null, attempts };
             throw new AgentResponseError(call.agent, attempts, `agent ${call.agent} answered ${res.status} with a body that is not JSON`, { cause });
           }
           return { status: res.status, body: parsed, attempts };
@@ -201,12 +206,11 @@ export class HttpAgentClient {
           reject(new AttemptError(failure));
         });
       const req = (isHttps ? https : http).request(url, {
-        method: 'POST',
+        method: call.method ?? 'POST',
         agent: isHttps ? this.httpsAgent : this.httpAgent,
         headers: {
-          'content-type': 'application/json',
+          ...(call.method === 'GET' || call.method === 'DELETE' ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
           accept: 'application/json',
-          'content-length': Buffer.byteLength(body),
           ...call.headers,
         },
       });

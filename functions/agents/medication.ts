@@ -7,6 +7,7 @@
  */
 import type { AgentOutput, AgentRequest } from '../contracts/agent.js';
 import { redactedText } from './input.js';
+import { confirmedMedications } from '../core/memory/confirm.js';
 import { Lexicon, isNegated, joinList, parseQuantity, tokenize, type Token } from './text.js';
 
 export const AGENT_NAME = 'medication';
@@ -181,7 +182,13 @@ export function askingAboutMedication(request: Pick<AgentRequest, 'checkpoint' |
 
 /** Runs the medication agent over one turn. */
 export function run(request: AgentRequest): AgentOutput {
-  const found = extract(redactedText(request), { askingAboutMedication: askingAboutMedication(request) });
+  const asking = askingAboutMedication(request);
+  const found = extract(redactedText(request), { askingAboutMedication: asking });
+  // "Are you still taking metformin?" — "Yes": the remembered medications are confirmed (#16).
+  if (asking && found.medications.every((m) => m.name === 'medication' && m.adherence === 'unknown')) {
+    const confirmed = confirmedMedications(request.memory, redactedText(request));
+    if (confirmed.length > 0) found.medications = confirmed;
+  }
   const parts: string[] = [];
   const taken = found.medications.filter((m) => m.adherence === 'taken').map((m) => m.name);
   const missed = found.medications.filter((m) => m.adherence === 'missed').map((m) => m.name);

@@ -10,6 +10,8 @@ import type { Meal } from './nutrition.js';
 import { joinList, pick } from './text.js';
 import { evaluate } from './checklist.js';
 import { redactedText } from './input.js';
+import { detectLanguage } from '../core/language.js';
+import { memoryQuestion } from '../core/memory/prompts.js';
 
 /** The contract's limit on a reply. */
 export const MAX_RESPONSE_CHARS = 4000;
@@ -80,11 +82,19 @@ export function currentCheckpointCompleted(req: ResponderRequest): boolean {
 export function checkpointToAsk(req: ResponderRequest): CheckpointRef | null {
   const current = req.checkpoint;
   const justCompleted = currentCheckpointCompleted(req);
-  if (current && !justCompleted && current.status !== 'complete') return current;
+  if (current && !justCompleted && current.status !== 'complete') return withRememberedWording(req, current);
   const list = req.task_checkpoints;
   const pending = (c: CheckpointRef) => c.status !== 'complete' && c.checkpoint_id !== current?.checkpoint_id;
   const at = current ? list.findIndex((c) => c.checkpoint_id === current.checkpoint_id) : -1;
-  return list.slice(at + 1).find(pending) ?? list.slice(0, Math.max(at, 0)).find(pending) ?? null;
+  const next = list.slice(at + 1).find(pending) ?? list.slice(0, Math.max(at, 0)).find(pending) ?? null;
+  return next === null ? null : withRememberedWording(req, next);
+}
+
+/** The checkpoint with its question worded from individual memory when memory has something to say (#16). */
+function withRememberedWording(req: ResponderRequest, cp: CheckpointRef): CheckpointRef {
+  const language = detectLanguage(req.text, req.memory?.preferences.language ?? 'en');
+  const question = memoryQuestion({ plan: req.plan, checkpoint_id: cp.checkpoint_id, memory: req.memory, language });
+  return question === null ? cp : { ...cp, question };
 }
 
 /**

@@ -57,6 +57,44 @@ export const AgentContextSchema = z.object({
 });
 export type AgentContext = z.infer<typeof AgentContextSchema>;
 
+/**
+ * What the companion remembers about the individual from EARLIER conversations (issue #16): the relevant part
+ * of the individual memory, structured values only (never the user's raw words), each fact with when and in
+ * which conversation it was learned. Absent when the deployment has no memory or nothing is known yet.
+ */
+export const AgentMemorySchema = z.object({
+  /** The most recent commitment made in another conversation (its outcome, once reported). */
+  last_commitment: z
+    .object({
+      id: z.string().max(64),
+      text: z.string().max(200),
+      due: z.string().max(80).optional(),
+      outcome: z.enum(['done', 'partial', 'missed']).optional(),
+      learned_at: z.string(),
+      conversation_id: z.string(),
+    })
+    .nullable(),
+  /** Medications the person takes as far as we know (stopped ones are left out). */
+  medications: z
+    .array(
+      z.object({
+        name: z.string().max(60),
+        dose: z.object({ amount: z.number(), unit: z.string().max(16) }).optional(),
+        last_adherence: z.enum(['taken', 'missed']).optional(),
+        learned_at: z.string(),
+        conversation_id: z.string(),
+      }),
+    )
+    .max(20),
+  preferences: z.object({ language: z.enum(['en', 'es']).optional(), preferred_name: z.string().max(40).optional() }),
+  /** Last reported mood and sleep and their direction over the last few reports. */
+  mood: z.object({ last: z.enum(['good', 'okay', 'low']), trend: z.enum(['improving', 'steady', 'worsening']) }).optional(),
+  sleep: z.object({ last: z.enum(['good', 'okay', 'poor']), trend: z.enum(['improving', 'steady', 'worsening']) }).optional(),
+  /** A short rolling summary across conversations (built from the facts above, one line per conversation). */
+  summary: z.string().max(1000),
+});
+export type AgentMemory = z.infer<typeof AgentMemorySchema>;
+
 /** The part of an agent's input that is the same for every agent of a turn. */
 export const AgentTurnInputSchema = z.object({
   contract_version: z.literal(CONTRACT_VERSION),
@@ -74,6 +112,8 @@ export const AgentTurnInputSchema = z.object({
   /** The current task's checkpoints in order, so responders can look ahead. */
   task_checkpoints: z.array(CheckpointRefSchema).max(50),
   context: AgentContextSchema,
+  /** Individual memory across conversations (optional: absent without memory). See AgentMemorySchema. */
+  memory: AgentMemorySchema.optional(),
 });
 export type AgentTurnInput = z.infer<typeof AgentTurnInputSchema>;
 

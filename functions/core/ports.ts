@@ -12,6 +12,7 @@ import type {
   CheckpointGenerationRequest,
 } from '../contracts/agent.js';
 import type { ConversationState, StoredConversation } from './state.js';
+import type { MemoryWriteRequest } from './memory/schema.js';
 
 /** Re-exported for adapters and tests that only import the ports. */
 export type { ConversationState, StoredConversation } from './state.js';
@@ -118,6 +119,8 @@ export interface AgentFanout {
 export interface AsyncDispatcher {
   generateCheckpoints(request: CheckpointGenerationRequest): Promise<void>;
   runAsyncAgent(agent: string, input: AgentTurnInput): Promise<void>;
+  /** The async memory writer (issue #16): one turn's structured facts. Optional: without it nothing is remembered. */
+  writeMemory?(request: MemoryWriteRequest): Promise<void>;
 }
 
 /** Initial checkpoints for a new conversation: the plan catalog, or the external CHECKPOINT_URL service. */

@@ -26,6 +26,7 @@ import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/che
 import { createFanoutFromEnv } from '../adapters/fanout.js';
 import { createSfnClient } from '../adapters/sfn-client.js';
 import { createOrchestrateHandler } from './app.js';
+import { getIndividualMemory } from '../adapters/memory-wiring.js';
 
 /** A required setting is missing; names it (fails the cold start loudly rather than a turn quietly). */
 export class MissingSettingError extends Error {
@@ -60,7 +61,12 @@ export const handler = createOrchestrateHandler({
     client: lambda,
     checkpointGeneratorFunction: required('CHECKPOINT_GENERATOR_FUNCTION'),
     asyncAgentFunctions: JSON.parse(process.env.ASYNC_AGENT_FUNCTIONS ?? '{}') as Record<string, string>,
+    ...(process.env.MEMORY_WRITER_FUNCTION ? { memoryWriterFunction: process.env.MEMORY_WRITER_FUNCTION } : {}),
   }),
+  // Individual memory (issue #16): read at a conversation's start, written by the memory writer.
+  ...(process.env.MEMORY_WRITER_FUNCTION
+    ? { memory: getIndividualMemory(undefined, (operation, error) => logger.warn('memory service failed; DynamoDB used', { operation, error: error instanceof Error ? error.name : 'unknown' })) }
+    : {}),
   checkpoints,
   clock: { now: () => Date.now() },
   config: {

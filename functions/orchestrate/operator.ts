@@ -9,11 +9,15 @@ import { ConversationNotFoundError, ConversationNotPausedError, RequestValidatio
 import type { Clock, ConversationStore } from '../core/ports.js';
 import { migrateState, type ConversationState, type PauseRecord, type StoredConversation } from '../core/state.js';
 import { checkpointProgress, currentPosition, resumeFromPause } from '../core/task-stack.js';
+import type { IndividualMemoryStore } from '../core/memory/ports.js';
+import type { IndividualMemory } from '../core/memory/schema.js';
 
 /** What the operator use cases need. TurnDeps satisfies it. */
 export interface OperatorDeps {
   store: ConversationStore;
   clock: Clock;
+  /** Individual memory (issue #16): inspection shows what is remembered about the conversation's individual. */
+  memory?: IndividualMemoryStore;
 }
 
 /** Who resumes and why (recorded in the pause log). */
@@ -56,6 +60,8 @@ export interface ConversationInspection {
   pause_log: PauseRecord[];
   created_at: string;
   updated_at: string;
+  /** What is remembered about the individual across conversations (structured facts; null = nothing). */
+  individual_memory?: IndividualMemory | null;
 }
 
 /** Shape a stored conversation for operators. */
@@ -113,7 +119,9 @@ export async function inspectConversation(
 ): Promise<ConversationInspection> {
   const stored = await deps.store.get(conversationId, { consistent: true, bypassCache: true });
   const state = readScoped(stored, conversationId, scope);
-  return toInspection(state, stored!.version);
+  const inspection = toInspection(state, stored!.version);
+  if (deps.memory) inspection.individual_memory = await deps.memory.read(state.individual_id, { fresh: true });
+  return inspection;
 }
 
 /**

@@ -61,6 +61,9 @@ import {
   type AppliedTurn,
   type CachedEvaluation,
 } from '../core/turn-engine.js';
+import type { IndividualMemoryStore } from '../core/memory/ports.js';
+import { dispatchMemoryWrite, loadTurnMemory, withMemory } from './memory.js';
+import type { AgentTurnInput } from '../contracts/agent.js';
 
 /** Where the use case reports background failures (ids and error names only, never user text). */
 export interface TurnLogger {
@@ -90,6 +93,8 @@ export interface TurnDeps {
   selectableServices?: readonly string[];
   /** Optional sink for logged-and-ignored background failures. */
   log?: TurnLogger;
+  /** Individual memory across conversations (issue #16): read at a turn's start, written after it. */
+  memory?: IndividualMemoryStore;
 }
 
 /** Request facts the handler knows that are not part of the query. */
@@ -117,6 +122,8 @@ interface RunResult {
   version: number;
   selection: AgentSelection | null;
   fanout: FanoutResult | null;
+  /** What the agents were given this turn (null when paused or agents were reused). */
+  input?: AgentTurnInput | null;
 }
 
 interface ReusableAgents {
@@ -153,7 +160,13 @@ export async function orchestrateTurn(deps: TurnDeps, query: OrchestratorQuery, 
   }
 
   const { applied, next, version, selection } = result;
-  const asyncResults = await timer.time('dispatch', () => dispatchBackground(deps, query, next, version, selection));
+  const asyncResults = await timer.time('dispatch', async () => {
+    const [results] = await Promise.all([
+      dispatchBackground(deps, query, next, version, selection),
+      dispatchMemoryWrite(deps, { query, input: result.input ?? null, fanout: result.fanout, state: next }),
+    ]);
+    return results;
+  });
   const response = timer.timeSync('response', () => buildResponse(query, applied, result.fanout, asyncResults));
   if (result.fanout?.responder.latency_ms != null) timer.add('response', result.fanout.responder.latency_ms);
   response.timing_metrics = timer.snapshot();
@@ -190,16 +203,19 @@ async function runTurn(
   let recording: Promise<void> | undefined;
   let selection: AgentSelection | null = null;
   let fanout: FanoutResult | null = null;
+  let input: AgentTurnInput | null = null;
+  const memory = prepared.is_paused ? null : await timer.time('state', () => loadTurnMemory(deps, prepared, loaded === null));
   if (prepared.is_paused) {
     applied = applyHoldingTurn(prepared, { query, now: now() });
   } else {
     const checkpointId = currentPosition(prepared)?.checkpoint?.checkpoint_id ?? null;
     if (reusable !== null && reusable.turnCount === prepared.turn_count && reusable.checkpointId === checkpointId) {
       ({ selection, fanout } = reusable);
+      input = withMemory(buildAgentTurnInput(prepared, query, prepared.turn_count + 1), memory);
     } else {
       const ran = await timer.time('agents', async () => {
         const sel = await deps.fanout.select(servicesForTurn(prepared, query.services, deps.selectableServices));
-        const input = buildAgentTurnInput(prepared, query, prepared.turn_count + 1);
+        input = withMemory(buildAgentTurnInput(prepared, query, prepared.turn_count + 1), memory);
         const out = await deps.fanout.run({
           input,
           selection: sel,
@@ -253,7 +269,7 @@ async function runTurn(
 
   try {
     const { version } = await timer.time('persist', () => deps.store.commitTurn({ previous: loaded, next, turn }));
-    return { applied, next, version, selection, fanout };
+    return { applied, next, version, selection, fanout, input };
   } finally {
     await recording;
   }

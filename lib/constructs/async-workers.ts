@@ -22,11 +22,16 @@ export interface AsyncWorkersProps {
   stateRetentionDays: number;
   key?: kms.IKey;
   checkpointUrl?: string;
+  /** Individual memory (issue #16): retention and the optional external Memory Service. */
+  memoryRetentionDays?: number;
+  memoryUrl?: string;
 }
 
 export class AsyncWorkers extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly checkpointGenerator: OrchestratorFunction;
+  /** Applies each committed turn's structured facts to the individual's memory (issue #16). */
+  readonly memoryWriter: OrchestratorFunction;
 
   constructor(scope: Construct, id: string, props: AsyncWorkersProps) {
     super(scope, id);
@@ -57,6 +62,26 @@ export class AsyncWorkers extends Construct {
     });
     props.table.grantReadWriteData(this.checkpointGenerator.fn);
     this.useDeadLetterQueue(this.checkpointGenerator.fn);
+
+    this.memoryWriter = new OrchestratorFunction(this, 'MemoryWriter', {
+      entry: 'functions/memory-writer/handler.ts',
+      description: "Applies a committed turn's structured facts to the individual's memory (version-conditioned, idempotent per turn)",
+      serviceName: 'memory-writer',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      logRetention: props.logRetention,
+      removalPolicy: props.removalPolicy,
+      logLevel: props.logLevel,
+      logKey: props.key,
+      reservedConcurrentExecutions: 20,
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        MEMORY_RETENTION_DAYS: String(props.memoryRetentionDays ?? 365),
+        ...(props.memoryUrl ? { MEMORY_URL: props.memoryUrl } : {}),
+      },
+    });
+    props.table.grantReadWriteData(this.memoryWriter.fn);
+    this.useDeadLetterQueue(this.memoryWriter.fn);
   }
 
   /** Async invocations of `fn` retry twice, then land in the DLQ with their payload. */
