@@ -93,8 +93,8 @@ export class DynamoIndividualMemory implements IndividualMemoryStore {
     let memory: IndividualMemory | null | undefined;
     if (this.options.service) {
       try {
-        const deadline = this.options.clock.now() + (this.options.serviceReadBudgetMs ?? 2500);
-        memory = (await this.options.service.get(this.tenant, individualId, { deadline }))?.memory ?? null;
+        const budgetMs = this.options.serviceReadBudgetMs ?? 2500;
+        memory = (await this.options.service.get(this.tenant, individualId, { budgetMs }))?.memory ?? null;
       } catch (err) {
         this.report('read', err);
       }

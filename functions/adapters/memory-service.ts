@@ -88,9 +88,10 @@ export class HttpMemoryService {
     );
   }
 
-  /** The stored record, or null when the service knows nothing of the individual. */
-  async get(tenant: string, individualId: string, options: { deadline?: number } = {}): Promise<VersionedMemory | null> {
-    const res = await this.send('GET', tenant, individualId, undefined, [404], options.deadline);
+  /** The stored record, or null when the service knows nothing of the individual. `budgetMs` bounds the whole call. */
+  async get(tenant: string, individualId: string, options: { budgetMs?: number } = {}): Promise<VersionedMemory | null> {
+    const deadline = options.budgetMs === undefined ? undefined : Date.now() + options.budgetMs;
+    const res = await this.send('GET', tenant, individualId, undefined, [404], deadline);
     if (res.status === 404) return null;
     const body = res.body as { version?: unknown; memory?: unknown } | null;
     const memory = IndividualMemorySchema.safeParse(body?.memory);

@@ -44,9 +44,27 @@ export function commitmentId(text: string): string {
   return `c${h.toString(16).padStart(8, '0')}`;
 }
 
-/** The turn of a conversation last applied to this record (0 when none). */
-export function appliedTurn(memory: IndividualMemory, conversationId: string): number {
-  return memory.applied.find((a) => a.conversation_id === conversationId)?.turn ?? 0;
+/** True when this (conversation, turn) was applied already (or is too old to tell: before the window). */
+export function isApplied(memory: IndividualMemory, conversationId: string, turn: number): boolean {
+  const entry = memory.applied.find((a) => a.conversation_id === conversationId);
+  if (!entry) return false;
+  return entry.turns.includes(turn) || turn <= entry.turn - MEMORY_LIMITS.appliedWindow;
+}
+
+type Applied = IndividualMemory['applied'][number];
+
+function markApplied(list: readonly Applied[], entry: { conversation_id: string; turns: readonly number[]; at: string }): Applied[] {
+  const old = list.find((a) => a.conversation_id === entry.conversation_id);
+  const turns = [...new Set([...(old?.turns ?? []), ...entry.turns])].sort((x, y) => x - y);
+  const top = Math.max(old?.turn ?? 0, ...turns);
+  const mine: Applied = {
+    conversation_id: entry.conversation_id,
+    turn: top,
+    turns: turns.filter((t) => t > top - MEMORY_LIMITS.appliedWindow),
+    at: old && old.at > entry.at ? old.at : entry.at,
+  };
+  const all = [...list.filter((a) => a.conversation_id !== entry.conversation_id), mine].sort((p, q) => (p.at < q.at ? -1 : p.at > q.at ? 1 : 0));
+  return keepLast(all, MEMORY_LIMITS.applied);
 }
 
 const byTime = (a: { learned: Provenance }, b: { learned: Provenance }) =>
@@ -111,12 +129,12 @@ function applyMedications(list: MedicationFact[], facts: NonNullable<MemoryFacts
 const byUpdated = (a: MedicationFact, b: MedicationFact) => (a.updated.at === b.updated.at ? a.updated.turn - b.updated.turn : a.updated.at < b.updated.at ? -1 : 1);
 
 /**
- * Apply one turn's facts. Returns null when this (conversation, turn) — or a later turn of the same
- * conversation — was already applied (the writer is idempotent per turn and a redelivered event is a no-op).
+ * Apply one turn's facts. Returns null when this (conversation, turn) was already applied (the writer is
+ * idempotent per turn: a redelivered event is a no-op; an earlier turn arriving late is still applied).
  */
 export function applyFacts(current: IndividualMemory | null, request: MemoryWriteRequest): IndividualMemory | null {
   const base = current ?? emptyMemory(request.individual_id, request.at);
-  if (appliedTurn(base, request.conversation_id) >= request.turn) return null;
+  if (isApplied(base, request.conversation_id, request.turn)) return null;
   const learned: Provenance = { at: request.at, conversation_id: request.conversation_id, turn: request.turn };
   const f = request.facts;
   let commitments: CommitmentFact[] = base.commitments.map((c) => ({ ...c }));
@@ -147,12 +165,7 @@ export function applyFacts(current: IndividualMemory | null, request: MemoryWrit
   }
   const mood = f.mood ? keepLast([...base.mood, { value: f.mood, learned }].sort(byTime), MEMORY_LIMITS.moodReadings) : base.mood;
   const sleep = f.sleep ? keepLast([...base.sleep, { value: f.sleep, learned }].sort(byTime), MEMORY_LIMITS.sleepReadings) : base.sleep;
-  const applied = keepLast(
-    [...base.applied.filter((a) => a.conversation_id !== request.conversation_id), { conversation_id: request.conversation_id, turn: request.turn, at: request.at }].sort(
-      (a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0),
-    ),
-    MEMORY_LIMITS.applied,
-  );
+  const applied = markApplied(base.applied, { conversation_id: request.conversation_id, turns: [request.turn], at: request.at });
   const next: IndividualMemory = {
     ...base,
     commitments,
@@ -201,10 +214,8 @@ export function mergeMemories(a: IndividualMemory, b: IndividualMemory): Individ
   const pref = <T extends { learned: Provenance } | undefined>(x: T, y: T): T => (x === undefined ? y : y === undefined ? x : (laterOf(x!, y!) as T));
   const readings = <T extends { learned: Provenance }>(x: readonly T[], y: readonly T[], max: number) =>
     keepLast(unionBy(x, y, (r) => provKey(r.learned), (p) => p).sort(byTime), max);
-  const applied = keepLast(
-    unionBy(a.applied, b.applied, (x) => x.conversation_id, (x, y) => (y.turn > x.turn ? y : x)).sort((p, q) => (p.at < q.at ? -1 : p.at > q.at ? 1 : 0)),
-    MEMORY_LIMITS.applied,
-  );
+  let applied: Applied[] = [...a.applied];
+  for (const entry of b.applied) applied = markApplied(applied, entry);
   const merged: IndividualMemory = {
     schema_version: MEMORY_SCHEMA_VERSION,
     individual_id: a.individual_id,

@@ -24,6 +24,8 @@ export const MEMORY_LIMITS = {
   summaryLineChars: 160,
   /** (conversation, turn) pairs remembered for idempotency. */
   applied: 30,
+  /** Turns per conversation remembered individually; older ones count as applied. */
+  appliedWindow: 32,
   commitmentChars: 200,
   dueChars: 80,
 } as const;
@@ -84,8 +86,20 @@ export const IndividualMemorySchema = z.object({
   summary: z
     .array(z.object({ conversation_id: z.string(), plan: z.string().max(64), at: z.string(), line: z.string().max(MEMORY_LIMITS.summaryLineChars) }))
     .max(MEMORY_LIMITS.summaryLines),
-  /** Last turn applied per conversation: the writer is idempotent per (conversation, turn). */
-  applied: z.array(z.object({ conversation_id: z.string(), turn: z.number().int().min(0), at: z.string() })).max(MEMORY_LIMITS.applied),
+  /**
+   * Turns applied per conversation: the writer is idempotent per (conversation, turn), and a turn arriving after a
+   * later one (async events are not ordered) is still applied. `turn` is the highest; `turns` the recent ones.
+   */
+  applied: z
+    .array(
+      z.object({
+        conversation_id: z.string(),
+        turn: z.number().int().min(0),
+        turns: z.array(z.number().int().min(0)).max(MEMORY_LIMITS.appliedWindow),
+        at: z.string(),
+      }),
+    )
+    .max(MEMORY_LIMITS.applied),
   updated_at: z.string(),
 });
 export type IndividualMemory = z.infer<typeof IndividualMemorySchema>;
