@@ -4,12 +4,14 @@
  * bench/results/latest.json (ignored by git).
  *   state.bench.ts   DynamoDB requests and bytes per turn, warm vs cold container, cache hit rate
  *   fanout.bench.ts  agent-phase wall time / the graph's critical path, vs a sequential baseline
+ *   memory.bench.ts  DynamoDB requests per turn with individual memory vs without (first turn, warm turn)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run as runState } from './state.bench.js';
 import { run as runFanout } from './fanout.bench.js';
+import { run as runMemory } from './memory.bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -17,7 +19,8 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   const state = await runState();
   const fanout = await runFanout();
-  const report = { started, node: process.version, benchmarks: { state, fanout } };
+  const memory = await runMemory();
+  const report = { started, node: process.version, benchmarks: { state, fanout, memory } };
   const out = path.join(here, 'results');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

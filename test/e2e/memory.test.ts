@@ -64,7 +64,7 @@ describe('memory across conversations (offline stack, DynamoDB)', () => {
     expect(res.status).toBe(200);
     const inspection = (await res.json()) as Record<string, any>;
     expect(inspection.individual_memory.medications[0]).toMatchObject({ name: 'metformin', status: 'active', learned: { conversation_id: 'mem-checkin-ana' } });
-  });
+  }, 120_000);
 });
 
 describe('memory with MEMORY_URL (offline stack + a local Memory Service)', () => {
@@ -97,5 +97,5 @@ describe('memory with MEMORY_URL (offline stack + a local Memory Service)', () =
     expect(next.status).toBe(200);
     await stack.lambda.idle();
     expect(stack.lambda.deadLetters).toEqual([]);
-  });
+  }, 120_000);
 });

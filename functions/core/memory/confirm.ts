@@ -11,6 +11,7 @@ const DENY = /\b(no|not|stopped|quit|anymore|longer|ya no|deje|dejé)\b/i;
 /** The remembered medications confirmed by a bare "yes" (empty when the answer is not a plain yes). */
 export function confirmedMedications(memory: AgentMemory | undefined, text: string): Array<{ name: string; adherence: 'unknown'; dose?: { amount: number; unit: string } }> {
   if (!memory || memory.medications.length === 0) return [];
-  if (!AFFIRM.test(text) || DENY.test(text)) return [];
+  const plain = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  if (!AFFIRM.test(plain) || DENY.test(plain)) return [];
   return memory.medications.map((m) => ({ name: m.name, adherence: 'unknown' as const, ...(m.dose ? { dose: m.dose } : {}) }));
 }

@@ -178,11 +178,15 @@ export function extractMemoryFacts(turn: TurnForMemory): MemoryFacts {
     if (sleep) facts.sleep = sleep;
   }
 
-  const knownLanguage: Language | undefined = turn.memory?.preferences.language;
-  const language = detectLanguage(turn.redacted_text, knownLanguage ?? 'en');
-  if (language !== knownLanguage && (knownLanguage !== undefined || turn.redacted_text.trim().split(/\s+/).length >= 3)) facts.language = language;
-
   const name = preferredName(turn.text);
   if (name && name !== turn.memory?.preferences.preferred_name) facts.preferred_name = name;
+
+  // The language: a change of a known one is a fact of its own; an unknown one rides along with other facts
+  // (so a chat of small talk does not cost a memory write per turn).
+  const knownLanguage: Language | undefined = turn.memory?.preferences.language;
+  const language = detectLanguage(turn.redacted_text, knownLanguage ?? 'en');
+  if (knownLanguage !== undefined ? language !== knownLanguage : Object.keys(facts).length > 0 && turn.redacted_text.trim().split(/\s+/).length >= 3) {
+    facts.language = language;
+  }
   return facts;
 }

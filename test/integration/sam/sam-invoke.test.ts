@@ -18,6 +18,7 @@ const event = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(RO
 function eventFileFor(fn: LocalFunction): string {
   if (fn.cdkPath.includes('/Orchestrate/')) return 'orchestrate-turn.json';
   if (fn.cdkPath.includes('/CheckpointGenerator/')) return 'checkpoint-generator.json';
+  if (fn.cdkPath.includes('/MemoryWriter/')) return 'memory-writer.json';
   const agent = fn.environment.AGENT_NAME;
   if (agent && fs.existsSync(path.join(ROOT, 'events', `agent-${agent}.json`))) return `agent-${agent}.json`;
   if (agent && fs.existsSync(path.join(ROOT, 'events', `responder-${agent}.json`))) return `responder-${agent}.json`;
@@ -69,6 +70,12 @@ describe('sam-style invoke of the bundled assets', () => {
     const fn = [...stack.template.functions.values()].find((f) => f.cdkPath.includes('/CheckpointGenerator/'))!;
     const result = (await stack.runtime.invoke(fn.name, event('checkpoint-generator.json'))) as Record<string, unknown>;
     expect(result).toMatchObject({ conversation_id: 'sam-conv-1', task_id: 'daily_checkin_main' });
+  });
+
+  it('the memory writer applies events/memory-writer.json once (a redelivery is a no-op)', async () => {
+    const fn = [...stack.template.functions.values()].find((f) => f.cdkPath.includes('/MemoryWriter/'))!;
+    expect(await stack.runtime.invoke(fn.name, event('memory-writer.json'))).toEqual({ applied: true });
+    expect(await stack.runtime.invoke(fn.name, event('memory-writer.json'))).toEqual({ applied: false });
   });
 
   it('every agent and responder function answers its sample event within the contract', async () => {

@@ -21,13 +21,16 @@ describe('applyFacts', () => {
     ]);
     expect(m.medications[0]).toMatchObject({ name: 'metformin', status: 'active', last_adherence: 'taken', learned: { conversation_id: 'c1', turn: 3 } });
     expect(m.summary[0]!.line).toContain('walk around the lake');
-    expect(m.applied).toEqual([{ conversation_id: 'c1', turn: 3, at: '2026-11-23T10:00:00.000Z' }]);
+    expect(m.applied).toEqual([{ conversation_id: 'c1', turn: 3, turns: [3], at: '2026-11-23T10:00:00.000Z' }]);
   });
 
-  it('is idempotent per (conversation, turn): the same or an older turn applies nothing', () => {
+  it('is idempotent per (conversation, turn); an earlier turn arriving late is still applied', () => {
     const m = apply(null, req('c1', 3, { mood: 'good' }));
     expect(applyFacts(m, req('c1', 3, { mood: 'good' }))).toBeNull();
-    expect(applyFacts(m, req('c1', 2, { mood: 'low' }))).toBeNull();
+    const late = apply(m, req('c1', 2, { mood: 'low' }));
+    expect(late.mood.map((x) => x.value)).toEqual(['low', 'good']);
+    expect(late.applied).toEqual([{ conversation_id: 'c1', turn: 3, turns: [2, 3], at: '2026-11-23T10:00:00.000Z' }]);
+    expect(applyFacts(late, req('c1', 2, { mood: 'low' }))).toBeNull();
     expect(apply(m, req('c2', 1, { mood: 'low' }, '2026-11-25T10:00:00.000Z')).mood.map((x) => x.value)).toEqual(['good', 'low']);
   });
 
