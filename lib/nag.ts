@@ -54,6 +54,14 @@ export function acknowledgeNagFindings(stack: PolarisOrchestrator): void {
   for (const c of stack.node.findAll()) {
     if (c instanceof OrchestratorFunction) acknowledgeFunction(stack, c, asyncFns.has(c.fn) ? 'async' : 'sync');
   }
+  // The table grant covers its indexes (`<table>/index/*`): the one sparse conversation-list GSI.
+  const tableId = Stack.of(stateTable.table).getLogicalId(stateTable.table.node.defaultChild as never);
+  for (const c of stack.node.findAll()) {
+    if (c instanceof OrchestratorFunction) {
+      ack(c, `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+        "The table grant includes the table's indexes (ARN/index/*): the one sparse conversation-list GSI of this same table (keys.ts), which holds no other table's data.");
+    }
+  }
 
   const invoked = [workers.checkpointGenerator.fn, workers.memoryWriter.fn, ...Object.values(workflow.asyncAgentFunctions)];
   for (const fn of invoked) {
@@ -85,8 +93,14 @@ export function acknowledgeNagFindings(stack: PolarisOrchestrator): void {
     'The liveness probe returns only a fixed status and cache counters, never conversation data, so load balancers and monitors call it unauthenticated.');
   ack(health, 'AwsSolutions-COG4',
     'Health checks come from monitors that hold no user-pool tokens; the route exposes no data.');
-  const conv = api.root.getResource('conversations')?.getResource('{id}');
-  for (const m of [conv?.node.tryFindChild('GET'), conv?.getResource('resume')?.node.tryFindChild('POST')]) {
+  const openapi = api.root.getResource('openapi.json')?.node.tryFindChild('GET');
+  ack(openapi, 'AwsSolutions-APIG4',
+    'The OpenAPI document describes the API and holds no data (generated from the contracts at build time), so clients and API tooling fetch it unauthenticated, like /health.');
+  ack(openapi, 'AwsSolutions-COG4',
+    'The API description is public by design; the route exposes no conversation data.');
+  const list = api.root.getResource('conversations');
+  const conv = list?.getResource('{id}');
+  for (const m of [list?.node.tryFindChild('GET'), conv?.node.tryFindChild('GET'), conv?.getResource('resume')?.node.tryFindChild('POST'), conv?.getResource('turns')?.node.tryFindChild('GET')]) {
     ack(m, 'AwsSolutions-COG4',
       'Operator routes use IAM (SigV4) authorization for internal tools and on-call roles, which is authenticated; Cognito user pools are for end users.');
   }

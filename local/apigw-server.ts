@@ -123,6 +123,8 @@ export async function startLocalApi(options: {
   stage: string;
   runtime: LocalLambdaRuntime;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Static pages answered before route matching (front-door.ts: /docs, /inspector); true = answered. */
+  site?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean;
 }): Promise<LocalApi> {
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
@@ -135,6 +137,7 @@ export async function startLocalApi(options: {
       options.onRequest?.({ method: req.method ?? '', path, status, ms: Date.now() - started });
     };
     try {
+      if (options.site?.(req, res, path)) return options.onRequest?.({ method: req.method ?? '', path, status: res.statusCode, ms: Date.now() - started });
       const { route, params, methodAllowed } = matchRoute(options.routes, req.method ?? 'GET', path);
       if (!route) {
         return finish(methodAllowed ? 404 : 403, { message: methodAllowed ? 'Not Found' : 'Missing Authentication Token' });

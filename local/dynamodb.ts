@@ -8,9 +8,10 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-s
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Server } from 'node:http';
 import { close, listen } from './http-util.js';
+import { CONVERSATION_LIST_INDEX } from '../functions/adapters/keys.js';
 
 /**
- * Create the single table (pk S HASH, sk S RANGE, on demand) and wait until it is ACTIVE.
+ * Create the single table (pk S HASH, sk S RANGE, on demand, the sparse conversation-list GSI) and wait until it is ACTIVE.
  * Used by the local stack and by test/support/dynalite.ts. An already existing table is accepted as is.
  */
 export async function createTable(client: DynamoDBDocumentClient | DynamoDBClient, name: string): Promise<void> {
@@ -23,10 +24,23 @@ export async function createTable(client: DynamoDBDocumentClient | DynamoDBClien
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: CONVERSATION_LIST_INDEX.pk, AttributeType: 'S' },
+          { AttributeName: CONVERSATION_LIST_INDEX.sk, AttributeType: 'S' },
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        // The template's sparse list index (lib/constructs/state-table.ts), same keys and projection.
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: CONVERSATION_LIST_INDEX.name,
+            KeySchema: [
+              { AttributeName: CONVERSATION_LIST_INDEX.pk, KeyType: 'HASH' },
+              { AttributeName: CONVERSATION_LIST_INDEX.sk, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CONVERSATION_LIST_INDEX.projected] },
+          },
         ],
         BillingMode: 'PAY_PER_REQUEST',
       }),

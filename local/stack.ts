@@ -9,6 +9,7 @@ import { startLocalDynamo, type LocalDynamo } from './dynamodb.js';
 import { startLocalSfn, type ExecutionRecord, type LocalSfn } from './sfn-server.js';
 import { startLocalLambda, type DeadLetter, type LocalLambda } from './lambda-server.js';
 import { startLocalApi, type LocalApi } from './apigw-server.js';
+import { frontDoorSite } from './front-door.js';
 
 export interface LocalStackOptions {
   templatePath: string;
@@ -73,7 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stopped.push(() => lambda.stop());
     baseEnv.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
     baseEnv.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
-    const api = await startLocalApi({ host, port: options.apiPort ?? 3000, routes: template.routes, stage: template.stage, runtime, onRequest: options.onRequest });
+    const api = await startLocalApi({ host, port: options.apiPort ?? 3000, routes: template.routes, stage: template.stage, runtime, onRequest: options.onRequest, site: frontDoorSite() });
     stopped.push(() => api.stop());
     return {
       apiUrl: api.url,

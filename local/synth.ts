@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const SOURCES = ['bin', 'lib', 'functions', 'config', 'package-lock.json', 'cdk.json', 'cdk.context.json'];
+const SOURCES = ['bin', 'lib', 'functions', 'config', 'docs/openapi.json', 'package-lock.json', 'cdk.json', 'cdk.context.json'];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

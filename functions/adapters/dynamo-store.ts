@@ -51,11 +51,12 @@ import {
 } from '../core/ports.js';
 import type { WarmCache } from './warm-cache.js';
 import { DEFAULT_TENANT, SK, TURN_SK_PREFIX, conversationPk, itemKindOfSk, turnSk } from './keys.js';
+import { CONVERSATION_LIST_INDEX, conversationListPk, conversationListSk } from './keys.js';
 
 export { conversationPk, turnSk } from './keys.js';
 
 /** Attributes the store owns on the state item; never part of the dirty diff. */
-const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_at']);
+const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_at', CONVERSATION_LIST_INDEX.pk, CONVERSATION_LIST_INDEX.sk]);
 
 /** Default retention of conversations and turns after their last write (TTL). */
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -416,7 +417,16 @@ export class DynamoConversationStore implements ConversationStore {
         const out = await this.client.send(
           new PutCommand({
             TableName: this.tableName,
-            Item: { ...item, pk: conversationPk(this.tenant, id), sk: SK.state, version, expires_at: this.expiresAt(now) },
+            Item: {
+              ...item,
+              pk: conversationPk(this.tenant, id),
+              sk: SK.state,
+              version,
+              expires_at: this.expiresAt(now),
+              // The operator list index (keys.ts), written with the state: no extra request.
+              [CONVERSATION_LIST_INDEX.pk]: conversationListPk(this.tenant),
+              [CONVERSATION_LIST_INDEX.sk]: conversationListSk(updatedAt, id),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnConsumedCapacity: 'TOTAL',
           }),
@@ -437,6 +447,12 @@ export class DynamoConversationStore implements ConversationStore {
         };
         const setParts = ['#version = if_not_exists(#version, :zero) + :one', '#updated_at = :updated_at', '#expires_at = :expires_at'];
         values[':zero'] = 0;
+        // The operator list index (keys.ts) moves with updated_at in the same UpdateItem.
+        names['#list_pk'] = CONVERSATION_LIST_INDEX.pk;
+        names['#list_sk'] = CONVERSATION_LIST_INDEX.sk;
+        values[':list_pk'] = conversationListPk(this.tenant);
+        values[':list_sk'] = conversationListSk(updatedAt, id);
+        setParts.push('#list_pk = :list_pk', '#list_sk = :list_sk');
         set.forEach((field, i) => {
           names[`#s${i}`] = field;
           values[`:s${i}`] = (next as unknown as Record<string, unknown>)[field];

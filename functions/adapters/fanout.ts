@@ -128,6 +128,19 @@ function latency(started?: string, ended?: string): number | null {
   return a !== undefined && b !== undefined ? Math.max(0, b - a) : null;
 }
 
+/** Earliest start the workflow recorded (agents and responder): the zero of the turn's waterfall. */
+function workflowStart(output: WorkflowOutput): number | undefined {
+  const starts = [...Object.values(output.agents ?? {}).map((r) => r?.started_at), output.responder?.started_at]
+    .map((t) => ms(t))
+    .filter((t): t is number => t !== undefined);
+  return starts.length ? Math.min(...starts) : undefined;
+}
+
+function offsetFrom(base: number | undefined, started?: string): number | undefined {
+  const t = ms(started);
+  return base !== undefined && t !== undefined ? Math.max(0, t - base) : undefined;
+}
+
 /** Step Functions error → AgentResult.error (the Lambda's errorMessage when the Cause is its JSON). */
 function toError(e: { Error?: string; Cause?: string } | undefined, fallback: string): { type: string; message: string } {
   let message = e?.Cause ?? '';
@@ -214,6 +227,7 @@ export class StepFunctionsFanout implements AgentFanout {
   /** Map a workflow output to FanoutResult (outputs re-validated against the contract). */
   mapOutput(output: WorkflowOutput, args: { selection: AgentSelection; responder: ResponderName }, duration_ms: number): FanoutResult {
     const agents: Record<string, AgentResult> = {};
+    const base = workflowStart(output);
     for (const name of graphAgents(this.options.registry)) {
       const rec: WorkflowAgentRecord | undefined = output.agents?.[name];
       if (!rec) {
@@ -221,6 +235,8 @@ export class StepFunctionsFanout implements AgentFanout {
         continue;
       }
       const result: AgentResult = { agent: name, status: rec.status, latency_ms: latency(rec.started_at, rec.ended_at) };
+      const offset = offsetFrom(base, rec.started_at);
+      if (offset !== undefined) result.offset_ms = offset;
       if (rec.status === 'ok') {
         const parsed = AgentOutputSchema.safeParse(rec.out?.[name]);
         if (parsed.success) result.output = parsed.data;
@@ -239,6 +255,8 @@ export class StepFunctionsFanout implements AgentFanout {
       status: r?.status ?? 'error',
       latency_ms: latency(r?.started_at, r?.ended_at),
     };
+    const responderOffset = offsetFrom(base, r?.started_at);
+    if (responderOffset !== undefined) responder.offset_ms = responderOffset;
     if (r?.status === 'ok') {
       const parsed = ResponderOutputSchema.safeParse(r.output);
       if (parsed.success) responder.output = parsed.data as ResponderOutput;

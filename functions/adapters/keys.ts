@@ -18,6 +18,11 @@
  *   T#<t>#AUDIT                          AT#<iso>#<request_id>  operator audit entry
  *   BREAKER#<agent>                      STATE                  circuit breaker (global)
  *
+ * Index `conversations-by-update` (sparse GSI: only state items carry its keys, set by the same write that
+ * stores the state — no extra request): list_pk = T#<t>#CONVS, list_sk = <updated_at>#<conversation_id>, so an
+ * operator lists the tenant's conversations newest first with one Query. One index partition per tenant takes
+ * every state write of that tenant (≈1000 writes/s per partition); shard list_pk by day if a tenant outgrows it.
+ *
  * Ids are validated at the API edge (no `#`), so a key never parses ambiguously.
  */
 
@@ -75,6 +80,25 @@ export function auditPk(tenant: string): string {
 /** Sort key of an audit entry: sortable by time. */
 export function auditSk(atIso: string, requestId: string): string {
   return `AT#${atIso}#${requestId}`;
+}
+
+/** The sparse list index of conversations (GSI on the state item); attribute names of its keys and projection. */
+export const CONVERSATION_LIST_INDEX = {
+  name: 'conversations-by-update',
+  pk: 'list_pk',
+  sk: 'list_sk',
+  /** State attributes the index projects: a list row, never the task stack or any text. */
+  projected: ['conversation_id', 'individual_id', 'plan', 'is_paused', 'requires_human', 'turn_count', 'created_at', 'updated_at'],
+} as const;
+
+/** Index partition key of a tenant's conversation list. */
+export function conversationListPk(tenant: string): string {
+  return `${tenantPrefix(tenant)}CONVS`;
+}
+
+/** Index sort key of a conversation in the list: its last update (ISO, sorts by time), then its id. */
+export function conversationListSk(updatedAtIso: string, conversationId: string): string {
+  return `${updatedAtIso}#${conversationId}`;
 }
 
 /** Circuit breakers are the deployment's, not a tenant's. */

@@ -153,6 +153,8 @@ export const AgentResultSchema = z.object({
   agent: z.string(),
   status: AgentStatusSchema,
   latency_ms: z.number().nonnegative().nullable(),
+  /** Milliseconds from the workflow's first recorded start to this agent's start (for a latency waterfall). */
+  offset_ms: z.number().nonnegative().optional(),
   output: AgentOutputSchema.optional(),
   error: z.object({ type: z.string(), message: z.string().max(500) }).optional(),
 });

@@ -76,16 +76,38 @@ export const OrchestratorResponseSchema = z.object({
 export type OrchestratorResponse = z.infer<typeof OrchestratorResponseSchema>;
 
 /** One bad field of a 400 answer. `field` is a path such as `services[2]`; `problem` says what to fix. */
-export interface FieldProblem {
-  field: string;
-  problem: string;
-}
+export const FieldProblemSchema = z.object({
+  field: z.string(),
+  problem: z.string(),
+});
+export type FieldProblem = z.infer<typeof FieldProblemSchema>;
 
-/** The JSON body of every 400 answer. */
-export interface BadRequestBody {
-  error: string;
-  details: FieldProblem[];
-}
+/** The JSON body of every 400 answer (and of 413/422 and the idempotency 409): every bad field named. */
+export const BadRequestBodySchema = z.object({
+  error: z.string(),
+  details: z.array(FieldProblemSchema),
+});
+export type BadRequestBody = z.infer<typeof BadRequestBodySchema>;
+
+/**
+ * The JSON body of every error answer: `error` says what went wrong; `details` names bad fields (4xx about
+ * the request), `request_id` identifies the request (errors raised while serving it). Unknown extra fields
+ * may follow (e.g. `allowed` methods of a 405).
+ */
+export const ErrorBodySchema = z.looseObject({
+  error: z.string(),
+  details: z.array(FieldProblemSchema).optional(),
+  request_id: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** GET /health (seed-compatible); extra fields (e.g. warm-cache counters) may follow. */
+export const HealthResponseSchema = z.looseObject({
+  status: z.literal('healthy'),
+  service: z.string(),
+  version: z.string(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;
 
 /** The values a request may name; they come from the plan catalog and the agent registry. */
 export interface AcceptedValues {

@@ -48,7 +48,9 @@ export interface TurnRecord {
   detected_agent: string;
   responder: string;
   at: string;
-  agents: Array<{ agent: string; status: AgentResult['status']; latency_ms: number | null }>;
+  agents: Array<{ agent: string; status: AgentResult['status']; latency_ms: number | null; offset_ms?: number | null }>;
+  /** The routed responder's start offset and latency (the inspector's waterfall); absent on held turns. */
+  responder_timing?: { offset_ms: number | null; latency_ms: number | null };
   response: unknown;
   timing_metrics: Record<string, number>;
   /** Present only when the deployment opts in to storing user text (LOG_TURN_TEXT=true). */
@@ -96,7 +98,7 @@ export interface AgentSelection {
 export interface FanoutResult {
   /** Every sync agent of the registry: ran (ok|error|timeout), skipped, or circuit_open. */
   agents: Record<string, AgentResult>;
-  responder: { name: ResponderName; status: AgentResult['status']; latency_ms: number | null; output?: ResponderOutput };
+  responder: { name: ResponderName; status: AgentResult['status']; latency_ms: number | null; offset_ms?: number; output?: ResponderOutput };
   /** Wall time of the workflow as seen by the caller. */
   duration_ms: number;
 }

@@ -6,6 +6,9 @@
  *   GET  /health                      seed-compatible liveness
  *   GET  /conversations/{id}          operator inspection
  *   POST /conversations/{id}/resume   operator resume of a paused conversation
+ *   GET  /conversations               operator list (newest first)      ┐ browse.ts
+ *   GET  /conversations/{id}/turns    operator turn log (waterfalls)   ┘
+ *   GET  /openapi.json                the API's OpenAPI document (openapi-route.ts)
  *
  * Middleware (Powertools logger/metrics/tracer) first, the route last; errors are mapped to HTTP answers
  * in one place. Only ids, statuses and timings are logged — never the user's text.
@@ -26,6 +29,10 @@ import type { IdempotencyStore, StoredHttpResponse } from '../adapters/idempoten
 import { orchestrateTurn, type TurnDeps } from './turn.js';
 import { inspectConversation, resumeConversation } from './operator.js';
 import { bodyText, header, json, problem, type HttpResult } from './http.js';
+import { listConversationsRoute, turnLogRoute } from './browse.js';
+import { openApiRoute } from './openapi-route.js';
+import type { ConversationBrowser } from '../core/browse-ports.js';
+import { DEFAULT_TENANT } from '../adapters/keys.js';
 
 export const SERVICE_VERSION = '0.1.0';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -46,6 +53,8 @@ export interface OrchestrateDeps extends TurnDeps {
   healthDetails?: () => Record<string, unknown>;
   /** Warm-cache counters (hits, misses, evictions per kind) logged with every turn. */
   cacheStats?: () => Record<string, number>;
+  /** Operator list and turn log (GET /conversations, GET /conversations/{id}/turns). */
+  browser?: ConversationBrowser;
 }
 
 type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics) => Promise<HttpResult>;
@@ -151,7 +160,13 @@ const ROUTES: Record<string, Route> = {
   'GET /health': healthRoute,
   'GET /conversations/{id}': inspectRoute,
   'POST /conversations/{id}/resume': resumeRoute,
+  'GET /conversations': (event, deps) => listConversationsRoute(event, deps, DEFAULT_TENANT),
+  'GET /conversations/{id}/turns': (event, deps) => turnLogRoute(event, deps, DEFAULT_TENANT),
+  'GET /openapi.json': async () => openApiRoute(),
 };
+
+/** The routes this function serves (`"GET /health"`, …): the OpenAPI test checks the document lists exactly these. */
+export const ROUTE_KEYS: readonly string[] = Object.keys(ROUTES);
 
 /** Maps any error to an answer: typed errors by their status; anything else is a 500 with no detail. */
 export function errorToResponse(err: unknown, requestId: string, log: Logger): HttpResult {

@@ -25,6 +25,7 @@ import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
 import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
 import { createFanoutFromEnv } from '../adapters/fanout.js';
 import { createSfnClient } from '../adapters/sfn-client.js';
+import { DynamoConversationBrowser } from '../adapters/conversation-browser.js';
 import { createOrchestrateHandler } from './app.js';
 import { getIndividualMemory } from '../adapters/memory-wiring.js';
 
@@ -85,4 +86,5 @@ export const handler = createOrchestrateHandler({
   tracer,
   healthDetails: () => ({ cache: getWarmCacheStats() }),
   cacheStats: () => flattenCacheStats(getWarmCacheStats()),
+  browser: new DynamoConversationBrowser({ client: documentClient, tableName: required('TABLE_NAME') }),
 });

@@ -4,13 +4,14 @@
  * restricting a caller to one individual's conversations (another individual's conversation is a 404, so
  * its existence is not revealed).
  */
-import type { TaskStackEntry } from '../contracts/api.js';
+import type { ConversationInspection } from '../contracts/operator.js';
 import { ConversationNotFoundError, ConversationNotPausedError, RequestValidationError } from '../core/errors.js';
 import type { Clock, ConversationStore } from '../core/ports.js';
-import { migrateState, type ConversationState, type PauseRecord, type StoredConversation } from '../core/state.js';
+import { migrateState, type ConversationState, type StoredConversation } from '../core/state.js';
+
+export type { ConversationInspection, InspectedCheckpoint } from '../contracts/operator.js';
 import { checkpointProgress, currentPosition, resumeFromPause } from '../core/task-stack.js';
 import type { IndividualMemoryStore } from '../core/memory/ports.js';
-import type { IndividualMemory } from '../core/memory/schema.js';
 
 /** What the operator use cases need. TurnDeps satisfies it. */
 export interface OperatorDeps {
@@ -29,39 +30,6 @@ export interface ResumeCommand {
 /** Restricts an operation to one individual's conversations (the auth seam). */
 export interface AccessScope {
   individualId?: string;
-}
-
-/** A checkpoint as inspection shows it (no user text). */
-export interface InspectedCheckpoint {
-  checkpoint_id: string;
-  description: string;
-  status: string;
-  source: string;
-  completed_at: string | null;
-}
-
-/** The stored conversation as operators and tools see it. User text from the context is not included. */
-export interface ConversationInspection {
-  conversation_id: string;
-  individual_id: string;
-  user_profile_id: string;
-  plan: string;
-  services: string[];
-  channel: string | null;
-  schema_version: number;
-  /** Stored version (optimistic-concurrency counter). */
-  version: number;
-  turn_count: number;
-  is_paused: boolean;
-  requires_human: boolean;
-  current: { task_id: string; checkpoint_id: string | null } | null;
-  task_stack: Array<Omit<TaskStackEntry, 'checkpoints'> & { checkpoints: InspectedCheckpoint[] }>;
-  checkpoint_progress: Record<string, boolean>;
-  pause_log: PauseRecord[];
-  created_at: string;
-  updated_at: string;
-  /** What is remembered about the individual across conversations (structured facts; null = nothing). */
-  individual_memory?: IndividualMemory | null;
 }
 
 /** Shape a stored conversation for operators. */

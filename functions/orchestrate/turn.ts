@@ -253,7 +253,8 @@ async function runTurn(
     detected_agent: query.detected_agent,
     responder: applied.responder,
     at: new Date(now()).toISOString(),
-    agents: Object.values(fanout?.agents ?? {}).map((a) => ({ agent: a.agent, status: a.status, latency_ms: a.latency_ms })),
+    agents: Object.values(fanout?.agents ?? {}).map((a) => ({ agent: a.agent, status: a.status, latency_ms: a.latency_ms, offset_ms: a.offset_ms ?? null })),
+    ...(fanout ? { responder_timing: { offset_ms: fanout.responder.offset_ms ?? null, latency_ms: fanout.responder.latency_ms } } : {}),
     response: {
       response: applied.reply,
       is_enriched: applied.is_enriched,

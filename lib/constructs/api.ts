@@ -5,6 +5,9 @@
  *   GET  /health                      liveness, seed-compatible body
  *   GET  /conversations/{id}          operator inspection   (IAM-authenticated)
  *   POST /conversations/{id}/resume   operator resume        (IAM-authenticated)
+ *   GET  /conversations               operator list          (IAM-authenticated)
+ *   GET  /conversations/{id}/turns    operator turn log      (IAM-authenticated)
+ *   GET  /openapi.json                the OpenAPI document   (open, like /health: no data)
  */
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -68,7 +71,7 @@ export class OrchestratorApi extends Construct {
           ? {
               allowOrigins: props.corsOrigins,
               allowMethods: ['GET', 'POST', 'OPTIONS'],
-              allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Amz-Date', 'X-Amz-Security-Token'],
+              allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256'],
             }
           : undefined,
     });
@@ -81,9 +84,13 @@ export class OrchestratorApi extends Construct {
 
     this.api.root.addResource('orchestrate').addMethod('POST', integration, turnAuth);
     this.api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
-    const conversation = this.api.root.addResource('conversations').addResource('{id}');
+    this.api.root.addResource('openapi.json').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
+    const conversations = this.api.root.addResource('conversations');
+    conversations.addMethod('GET', integration, operatorAuth);
+    const conversation = conversations.addResource('{id}');
     conversation.addMethod('GET', integration, operatorAuth);
     conversation.addResource('resume').addMethod('POST', integration, operatorAuth);
+    conversation.addResource('turns').addMethod('GET', integration, operatorAuth);
 
     // Errors produced by API Gateway itself answer in the same JSON shape as the handler's.
     for (const [type, message] of [

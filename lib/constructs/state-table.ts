@@ -1,6 +1,7 @@
 /**
  * The single DynamoDB table: conversation state (CONV#<id>/STATE), turn log (CONV#<id>/TURN#<seq>),
- * circuit-breaker state (BREAKER#<agent>/STATE) and idempotency records (IDEMPOTENCY#<key>/REQUEST).
+ * circuit-breaker state (BREAKER#<agent>/STATE) and idempotency records (IDEMPOTENCY#<key>/REQUEST); keys
+ * in functions/adapters/keys.ts. One sparse GSI lists a tenant's conversations by last update (operators).
  * On-demand, TTL on `expires_at`, point-in-time recovery, encrypted (AWS-managed, or the customer key).
  */
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -8,6 +9,7 @@ import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { CONVERSATION_LIST_INDEX } from '../../functions/adapters/keys.js';
 
 export interface StateTableProps {
   removalPolicy: RemovalPolicy;
@@ -32,6 +34,14 @@ export class StateTable extends Construct {
       encryptionKey: props.key,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
+    });
+    // Sparse: only conversation state items carry the keys (set by the state write itself, keys.ts).
+    this.table.addGlobalSecondaryIndex({
+      indexName: CONVERSATION_LIST_INDEX.name,
+      partitionKey: { name: CONVERSATION_LIST_INDEX.pk, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CONVERSATION_LIST_INDEX.sk, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...CONVERSATION_LIST_INDEX.projected],
     });
     if (props.backupPlan) {
       const plan = backup.BackupPlan.daily35DayRetention(this, 'Backup');

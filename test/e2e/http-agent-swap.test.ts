@@ -14,6 +14,7 @@ import { ensureSynth } from '../../local/synth.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { ROOT, turnBody } from '../support/local-stack.js';
 import { postJson } from '../../local/client.js';
+import { expectDocumented } from '../support/openapi.js';
 
 let server: http.Server;
 let stack: LocalStack;
@@ -69,6 +70,7 @@ describe('privacy agent swapped for an HTTP service by PRIVACY_SERVICE_URL', () 
     );
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
+    expectDocumented({ method: 'POST', path: '/orchestrate', status: res.status, headers: res.headers, body });
     const privacy = body.sync_agent_results.privacy[0];
     expect(privacy).toMatchObject({ status: 'ok', output: { summary: 'Checked by the team privacy service.', findings: { vendor: 'team-privacy-v2' } } });
     expect(received).toHaveLength(1);

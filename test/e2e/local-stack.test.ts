@@ -7,6 +7,7 @@ import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/
 import type { LocalStack } from '../../local/stack.js';
 import { startTestStack, turnBody } from '../support/local-stack.js';
 import { signedFetch, type SignedRequestInit } from '../../local/client.js';
+import { expectDocumented } from '../support/openapi.js';
 
 let stack: LocalStack;
 let doc: DynamoDBDocumentClient;
@@ -31,7 +32,10 @@ async function post(
     body: typeof body === 'string' ? body : JSON.stringify(body),
     identity,
   });
-  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, any> };
+  const json = (await res.json()) as Record<string, any>;
+  // Every answer is one the OpenAPI document describes (status, required headers, body schema).
+  expectDocumented({ method: 'POST', path, status: res.status, headers: res.headers, body: json });
+  return { status: res.status, headers: res.headers, json };
 }
 
 async function stateItem(id: string): Promise<Record<string, any> | undefined> {
@@ -44,6 +48,7 @@ describe('offline stack over HTTP', () => {
     const res = await fetch(`${stack.apiUrl}/health`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
+    expectDocumented({ method: 'GET', path: '/health', status: res.status, headers: res.headers, body });
     expect(body).toMatchObject({ status: 'healthy', service: 'orchestrator' });
     expect(typeof body.version).toBe('string');
   });
@@ -108,10 +113,13 @@ describe('offline stack over HTTP', () => {
     const res = await signedFetch(`${stack.apiUrl}/conversations/e2e-conv-1`, { identity: 'polaris-operator' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, any>;
+    expectDocumented({ method: 'GET', path: '/conversations/e2e-conv-1', status: res.status, headers: res.headers, body });
+    expectDocumented({ method: 'GET', path: '/conversations/e2e-conv-1', status: anon.status, headers: anon.headers, body: await anon.json() });
     const stored = await stateItem('e2e-conv-1');
     expect(body).toMatchObject({ conversation_id: 'e2e-conv-1', version: stored!.version, turn_count: 2 });
     const missing = await signedFetch(`${stack.apiUrl}/conversations/nobody`, { identity: 'polaris-operator' });
     expect(missing.status).toBe(404);
+    expectDocumented({ method: 'GET', path: '/conversations/nobody', status: missing.status, headers: missing.headers, body: await missing.json() });
   });
 
   it('a crisis turn escalates, later turns hold without agents, and an operator resumes', async () => {
