@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run openapi`: writes docs/openapi.json — the OpenAPI 3.1 document generated from the zod contracts —
+ * `npm run docs` (= `npm run openapi`): writes docs/openapi.json — the OpenAPI 3.1 document generated from the zod contracts —
  * with examples that are real answers of the reference system: it starts a private offline stack (the
  * synthesized template, the bundled functions, in this process), sends a scripted set of signed requests
  * through local/client.ts, and records each answer. The recorded set is kept in docs/openapi-examples.json
  * so a test can regenerate the document from the contracts and compare (no drift without a failing test).
  *
- *   npm run openapi                  record examples and write both files
- *   npm run openapi -- --no-stack    keep the recorded examples, regenerate the document from the contracts
+ * It also records the README's 60-second tour (bin/tour.ts: the real curl, a short chat) into docs/tour.json
+ * and renders it into README.md between the tour markers.
+ *
+ *   npm run docs                  record examples and the tour, write the document and the README block
+ *   npm run docs -- --no-stack    keep the recordings, regenerate the document and the block from them
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,10 +20,13 @@ import { SERVICE_VERSION } from '../functions/orchestrate/app.js';
 import { ensureSynth } from '../local/synth.js';
 import { startLocalStack } from '../local/stack.js';
 import { signedFetch, type SignedRequestInit } from '../local/client.js';
+import { recordTour, renderTour, replaceTour, type Tour } from './tour.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DOC = path.join(root, 'docs', 'openapi.json');
 const EXAMPLES = path.join(root, 'docs', 'openapi-examples.json');
+const TOUR = path.join(root, 'docs', 'tour.json');
+const README = path.join(root, 'README.md');
 /** Headers worth showing in an example (never signatures or dates). */
 const SHOWN_HEADERS = ['server-timing', 'retry-after', 'idempotent-replayed'];
 
@@ -157,11 +163,19 @@ export function writeDocument(examples: ExampleSet): void {
   fs.writeFileSync(DOC, `${JSON.stringify(buildOpenApiDocument({ version: SERVICE_VERSION, examples }), null, 2)}\n`);
 }
 
+/** Keep the recorded tour and render it into the README's tour block. */
+export function writeTour(tour: Tour): void {
+  fs.writeFileSync(TOUR, `${JSON.stringify(tour, null, 2)}\n`);
+  const readme = fs.readFileSync(README, 'utf8');
+  fs.writeFileSync(README, replaceTour(readme, renderTour(tour)));
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--no-stack')) {
     const examples = JSON.parse(fs.readFileSync(EXAMPLES, 'utf8')) as ExampleSet;
     writeDocument(examples);
-    console.log(`wrote ${path.relative(root, DOC)} (recorded examples kept)`);
+    writeTour(JSON.parse(fs.readFileSync(TOUR, 'utf8')) as Tour);
+    console.log(`wrote ${path.relative(root, DOC)} and the README tour (recordings kept)`);
     return;
   }
   const { templatePath } = ensureSynth(root, { envName: 'dev' });
@@ -169,8 +183,11 @@ async function main(): Promise<void> {
   try {
     const examples = await recordExamples(stack.apiUrl, (line) => console.log(line));
     await stack.lambda.idle();
+    const tour = await recordTour(stack.apiUrl);
+    await stack.lambda.idle();
     writeDocument(examples);
-    console.log(`wrote ${path.relative(root, DOC)} and ${path.relative(root, EXAMPLES)}`);
+    writeTour(tour);
+    console.log(`wrote ${path.relative(root, DOC)}, ${path.relative(root, EXAMPLES)}, ${path.relative(root, TOUR)} and the README tour`);
   } finally {
     await stack.stop();
   }

@@ -253,7 +253,12 @@ async function runTurn(
     detected_agent: query.detected_agent,
     responder: applied.responder,
     at: new Date(now()).toISOString(),
-    agents: Object.values(fanout?.agents ?? {}).map((a) => ({ agent: a.agent, status: a.status, latency_ms: a.latency_ms, offset_ms: a.offset_ms ?? null })),
+    agents: Object.values(fanout?.agents ?? {}).map((a) => ({
+      agent: a.agent,
+      status: a.status,
+      latency_ms: a.latency_ms,
+      ...(a.offset_ms !== undefined ? { offset_ms: a.offset_ms } : {}),
+    })),
     ...(fanout ? { responder_timing: { offset_ms: fanout.responder.offset_ms ?? null, latency_ms: fanout.responder.latency_ms } } : {}),
     response: {
       response: applied.reply,

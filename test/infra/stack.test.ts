@@ -130,10 +130,11 @@ describe('REST API', () => {
   it('is regional with the turn, health and operator routes', () => {
     dev.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
     const parts = Object.values(dev.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    expect(parts).toEqual(expect.arrayContaining(['orchestrate', 'health', 'conversations', '{id}', 'resume']));
+    expect(parts).toEqual(expect.arrayContaining(['orchestrate', 'health', 'conversations', '{id}', 'resume', 'turns', 'openapi.json']));
     const methods = Object.values(dev.findResources('AWS::ApiGateway::Method')).map((r) => `${r.Properties.HttpMethod}:${r.Properties.AuthorizationType}`);
-    expect(methods.filter((m) => m === 'POST:NONE' || m === 'GET:NONE')).toHaveLength(2);
-    expect(methods.filter((m) => m.endsWith(':AWS_IAM'))).toHaveLength(2);
+    // Open: the turn route (until auth), /health and /openapi.json. IAM: the four operator routes.
+    expect(methods.filter((m) => m === 'POST:NONE' || m === 'GET:NONE')).toHaveLength(3);
+    expect(methods.filter((m) => m.endsWith(':AWS_IAM'))).toHaveLength(4);
     expect(methods.some((m) => m.startsWith('OPTIONS'))).toBe(false); // CORS off unless configured
   });
 

@@ -80,11 +80,17 @@ function when(iso) {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** updated_at of each listed conversation: the detail is re-read only when its conversation changed. */
+const listedUpdatedAt = new Map();
+let shownUpdatedAt = null;
+let detailReadAt = 0;
+
 async function refreshList() {
   const f = new FormData($('filters'));
   const q = new URLSearchParams({ limit: '50' });
   for (const k of ['individual_id', 'status']) if (f.get(k)) q.set(k, String(f.get(k)));
   const page = await api(`/conversations?${q}`);
+  for (const c of page.conversations) listedUpdatedAt.set(c.conversation_id, c.updated_at);
   const list = $('conversations');
   list.replaceChildren(
     ...page.conversations.map((c) =>
@@ -165,8 +171,10 @@ async function refreshAudit(id) {
     return;
   }
   try {
-    const out = await api(`/audit?conversation_id=${encodeURIComponent(id)}&limit=20`);
-    const entries = out.entries ?? out.audit ?? [];
+    // The tenant's audit, newest day; this conversation's entries (targets are ids, never text).
+    const since = new Date(Date.now() - 86_400_000).toISOString();
+    const out = await api(`/audit?since=${encodeURIComponent(since)}&limit=500`);
+    const entries = (out.items ?? []).filter((e) => e.target === `conversation:${id}`).slice(-20).reverse();
     $('audit').replaceChildren(
       ...(entries.length
         ? entries.map((e) => el('li', {}, `${when(e.at)} ${e.action ?? e.route ?? ''} by ${e.operator ?? e.by ?? e.principal ?? '?'}${e.status ? ` → ${e.status}` : ''}`))
@@ -227,6 +235,13 @@ function renderTurn(t) {
 async function refreshDetail() {
   if (!selected) return;
   const id = selected;
+  // Reads of a conversation are audited: poll the (unaudited, id-and-status-only) list, and re-read the
+  // conversation only when it changed, so the audit records views, not timer ticks.
+  const changed = listedUpdatedAt.get(id);
+  if (turnsOf === id && changed !== undefined && changed === shownUpdatedAt) return;
+  // Not in the (filtered) list: no change signal, so re-read at a slower pace.
+  if (turnsOf === id && changed === undefined && Date.now() - detailReadAt < 10_000) return;
+  detailReadAt = Date.now();
   const conv = await api(`/conversations/${encodeURIComponent(id)}`);
   if (id !== selected) return;
   renderConversation(conv);
@@ -242,6 +257,7 @@ async function refreshDetail() {
     $('turns').prepend(renderTurn(t));
     lastTurn = Math.max(lastTurn, t.turn);
   }
+  shownUpdatedAt = conv.updated_at;
   await refreshAudit(id);
 }
 

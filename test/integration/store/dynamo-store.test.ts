@@ -106,7 +106,8 @@ describe('DynamoConversationStore on dynalite', () => {
       .map((p) => p.trim())
       .filter(Boolean)
       .map((placeholder) => input.ExpressionAttributeNames[placeholder]);
-    expect(setTargets.sort()).toEqual(['context', 'expires_at', 'is_paused', 'turn_count', 'updated_at', 'version']);
+    // list_pk/list_sk: the operator list index (keys.ts) moves with updated_at in the same request.
+    expect(setTargets.sort()).toEqual(['context', 'expires_at', 'is_paused', 'list_pk', 'list_sk', 'turn_count', 'updated_at', 'version']);
     expect(removeTargets).toEqual(['channel']);
     expect(input.ConditionExpression).toBe('#version = :read');
     expect(input.ExpressionAttributeValues[':read']).toBe(1);
