@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--no-stack')) {
     const examples = JSON.parse(fs.readFileSync(EXAMPLES, 'utf8')) as ExampleSet;
     writeDocument(examples);
-    writeTour(JSON.parse(fs.readFileSync(TOUR, 'utf8')) as Tour);
+    if (fs.existsSync(TOUR)) writeTour(JSON.parse(fs.readFileSync(TOUR, 'utf8')) as Tour);
     console.log(`wrote ${path.relative(root, DOC)} and the README tour (recordings kept)`);
     return;
   }
