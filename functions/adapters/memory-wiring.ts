@@ -52,3 +52,12 @@ export function getIndividualMemory(
   }
   return store;
 }
+
+/**
+ * Erase everything remembered about an individual of `tenant` (issue #16 governance): the DynamoDB item under
+ * `individualPk` and, when MEMORY_URL is set, the Memory Service's record — which a delete of the individual's
+ * table keys alone would not reach. For the erasure route (DELETE /individuals/{id}).
+ */
+export async function eraseMemory(tenant: string, individualId: string): Promise<void> {
+  await getIndividualMemory(tenant).erase(individualId);
+}
