@@ -56,6 +56,9 @@ Polaris Orchestrator — offline (${envName})
   Step Functions  ${stack.sfn.endpoint}   ${stack.template.stateMachines.map((m) => `${m.logicalId} [${m.type}]`).join(', ')}
   Lambda          ${stack.lambda.endpoint}   ${fns.length} functions: ${fns.map((f) => f.logicalId).join(', ')}
 
+  Inspector       ${stack.apiUrl}/inspector/   (signs as the local operator)
+  API reference   ${stack.apiUrl}/docs/   over ${stack.apiUrl}/openapi.json
+
 Try:
   curl -s ${stack.apiUrl}/health
   curl -s -X POST ${stack.apiUrl}/orchestrate -H 'content-type: application/json' -d '{"text":"I had oatmeal for breakfast and took my metformin","conversation_id":"demo-1","plan":"daily_checkin","services":["nutrition","medication"],"individual_id":"ind-1","user_profile_id":"prof-1","detected_agent":"general","agent_instance_id":"agent-1","call_log_id":"call-1"}'

@@ -5,7 +5,7 @@
  * A test checks that the README holds exactly that rendering and that the recorded answer still matches the
  * OpenAPI document, so the tour cannot drift from the system.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { OrchestratorResponse } from '../functions/contracts/api.js';
 import { PLAIN } from '../local/chat-view.js';
 import { ChatSession, parseArgs } from './chat.js';
@@ -49,7 +49,15 @@ function curlArgs(baseUrl: string): string[] {
 /** Run the tour against a running stack. Needs the `curl` binary (7.75+ for --aws-sigv4). */
 export async function recordTour(baseUrl: string): Promise<Tour> {
   const args = curlArgs(baseUrl);
-  const run = spawnSync('curl', [...args, '-w', '\n%{http_code}'], { encoding: 'utf8' });
+  // Asynchronously: the stack may be running in this very process (a sync spawn would block it).
+  const run = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('curl', [...args, '-w', '\n%{http_code}'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
   if (run.status !== 0) throw new Error(`curl failed (exit ${run.status}): ${run.stderr}`);
   const lines = run.stdout.trimEnd().split('\n');
   const status = Number(lines.pop());
@@ -126,7 +134,7 @@ export function renderTour(t: Tour): string {
 
 /** Replace the README's tour block; throws when the markers are missing. */
 export function replaceTour(readme: string, block: string): string {
-  const start = readme.indexOf(TOUR_START.slice(0, 18));
+  const start = readme.indexOf('<!-- tour:start');
   const end = readme.indexOf(TOUR_END);
   if (start < 0 || end < 0 || end < start) throw new Error('README.md has no tour markers (<!-- tour:start … --> … <!-- tour:end -->)');
   return readme.slice(0, start) + block + readme.slice(end + TOUR_END.length);
