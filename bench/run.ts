@@ -5,6 +5,7 @@
  *   state.bench.ts   DynamoDB requests and bytes per turn, warm vs cold container, cache hit rate
  *   fanout.bench.ts  agent-phase wall time / the graph's critical path, vs a sequential baseline
  *   memory.bench.ts  DynamoDB requests per turn with individual memory vs without (first turn, warm turn)
+ *   safety.bench.ts  crisis-screen recall / false alarms per category (held-out + tuning), floor cost / engine cost per turn
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { run as runState } from './state.bench.js';
 import { run as runFanout } from './fanout.bench.js';
 import { run as runMemory } from './memory.bench.js';
+import { run as runSafety } from './safety.bench.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -20,7 +22,8 @@ async function main(): Promise<void> {
   const state = await runState();
   const fanout = await runFanout();
   const memory = await runMemory();
-  const report = { started, node: process.version, benchmarks: { state, fanout, memory } };
+  const safety = await runSafety();
+  const report = { started, node: process.version, benchmarks: { state, fanout, memory, safety } };
   const out = path.join(here, 'results');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSynth } from '../local/synth.js';
+import { formatEvent } from '../local/eventbridge.js';
 import { startLocalStack } from '../local/stack.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
       const err = d.responsePayload as { errorType?: string };
       console.log(`[dlq] ${d.requestContext.functionArn.split(':')[6]} failed ${d.requestContext.approximateInvokeCount} times (${err.errorType ?? 'error'}); kept for replay`);
     },
+    onEvent: (e) => console.log(formatEvent(e)),
     onExecution: (e) =>
       console.log(`[sfn] ${e.stateMachineArn.split(':').pop()} ${e.status} (${e.durationMs} ms)${e.error ? ` ${e.error}: ${e.cause?.slice(0, 500)}` : ''}`),
   });
@@ -55,6 +57,7 @@ Polaris Orchestrator — offline (${envName})
   DynamoDB        ${stack.dynamo.endpoint}   table ${stack.tableName}${dataDir ? ` (data in ${path.relative(root, dataDir)}/)` : ' (in memory)'}
   Step Functions  ${stack.sfn.endpoint}   ${stack.template.stateMachines.map((m) => `${m.logicalId} [${m.type}]`).join(', ')}
   Lambda          ${stack.lambda.endpoint}   ${fns.length} functions: ${fns.map((f) => f.logicalId).join(', ')}
+  EventBridge     ${stack.eventBridge.endpoint}   escalation events are printed as [events] lines
 
   Inspector       ${stack.apiUrl}/inspector/   (signs as the local operator)
   API reference   ${stack.apiUrl}/docs/   over ${stack.apiUrl}/openapi.json

@@ -25,5 +25,7 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'TableName', { value: o.stateTable.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: o.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: o.workers.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'EscalationBusName', { value: o.escalations.bus.eventBusName });
+    new CfnOutput(this, 'CareTeamTopicArn', { value: o.escalations.careTeamTopic.topicArn });
   }
 }

@@ -25,6 +25,7 @@ import { OrchestratorApi } from './constructs/api.js';
 import { AsyncWorkers } from './constructs/async-workers.js';
 import { OrchestratorFunction, PROJECT_ROOT } from './constructs/function.js';
 import { OrchestratorAlarms } from './constructs/alarms.js';
+import { EscalationEvents } from './constructs/escalation-events.js';
 import { AgentWorkflow } from './constructs/agent-workflow.js';
 import { acknowledgeNagFindings } from './nag.js';
 import { defaultRegistry, loadRegistry, registryOverrideFrom } from '../functions/core/agent-graph.js';
@@ -47,6 +48,8 @@ export class PolarisOrchestrator extends Construct {
   readonly orchestrate: OrchestratorFunction;
   readonly http: OrchestratorApi;
   readonly alarms: OrchestratorAlarms;
+  /** Care-team hand-off: escalation bus, example rule → encrypted SNS topic, publish-failure alarm. */
+  readonly escalations: EscalationEvents;
 
   constructor(scope: Construct, id: string, props: PolarisOrchestratorProps = {}) {
     super(scope, id);
@@ -159,6 +162,14 @@ export class PolarisOrchestrator extends Construct {
       deadLetterQueue: workers.deadLetterQueue,
       key,
     });
+
+    this.escalations = new EscalationEvents(this, 'Escalations', {
+      publisher: orchestrate.fn,
+      key,
+      alarmTopic: this.alarms.topic,
+      removalPolicy: config.removalPolicy,
+    });
+    orchestrate.fn.addEnvironment('ESCALATION_BUS_NAME', this.escalations.bus.eventBusName);
 
     // Acknowledgements are metadata only: harmless without cdk-nag, and they keep a platform team's
     // cdk-nag run on this construct at zero unexplained findings.

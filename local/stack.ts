@@ -10,6 +10,7 @@ import { startLocalSfn, type ExecutionRecord, type LocalSfn } from './sfn-server
 import { startLocalLambda, type DeadLetter, type LocalLambda } from './lambda-server.js';
 import { startLocalApi, type LocalApi } from './apigw-server.js';
 import { frontDoorSite } from './front-door.js';
+import { startLocalEventBridge, type LocalEvent, type LocalEventBridge } from './eventbridge.js';
 
 export interface LocalStackOptions {
   templatePath: string;
@@ -29,6 +30,8 @@ export interface LocalStackOptions {
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   onExecution?: (record: ExecutionRecord) => void;
   onDeadLetter?: (record: DeadLetter) => void;
+  /** Every event put on the local EventBridge (escalation hand-offs). */
+  onEvent?: (event: LocalEvent) => void;
 }
 
 export interface LocalStack {
@@ -38,6 +41,8 @@ export interface LocalStack {
   lambda: LocalLambda;
   api: LocalApi;
   runtime: LocalLambdaRuntime;
+  /** Local EventBridge sink: escalation events (`events`), injectable failures. */
+  eventBridge: LocalEventBridge;
   template: LocalTemplate;
   tableName: string;
   stop(): Promise<void>;
@@ -74,6 +79,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stopped.push(() => lambda.stop());
     baseEnv.AWS_ENDPOINT_URL_SFN = sfn.endpoint;
     baseEnv.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
+    const eventBridge = await startLocalEventBridge({ host, onEvent: options.onEvent });
+    stopped.push(() => eventBridge.stop());
+    baseEnv.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridge.endpoint;
     const api = await startLocalApi({ host, port: options.apiPort ?? 3000, routes: template.routes, stage: template.stage, runtime, onRequest: options.onRequest, site: frontDoorSite() });
     stopped.push(() => api.stop());
     return {
@@ -83,6 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lambda,
       api,
       runtime,
+      eventBridge,
       template,
       tableName,
       stop: async () => {

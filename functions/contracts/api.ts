@@ -72,6 +72,10 @@ export const OrchestratorResponseSchema = z.object({
   is_enriched: z.boolean(),
   /** Per-step durations in milliseconds: state, checkpoints, agents, response, persist, total. */
   timing_metrics: z.record(z.string(), z.number()),
+  /** Additive to the seed: true when an agent or the responder failed, timed out or was circuit-open. */
+  degraded: z.boolean(),
+  /** The agents (and responder) behind `degraded`; empty on a full answer. */
+  degraded_agents: z.array(z.string()),
 });
 export type OrchestratorResponse = z.infer<typeof OrchestratorResponseSchema>;
 

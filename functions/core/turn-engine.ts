@@ -9,7 +9,8 @@ import type { OrchestratorQuery } from '../contracts/api.js';
 import type { FanoutResult, KeyValueCache } from './ports.js';
 import { routeResponder } from './routing.js';
 import { MAX_SUMMARY_CHARS, RECENT_TURNS, type Checkpoint, type ConversationState, type TurnSummary } from './state.js';
-import { applyCheckpointVerdict, currentPosition, pauseForHuman } from './task-stack.js';
+import { applyCheckpointVerdict, currentPosition } from './task-stack.js';
+import { applySafety, applyHeldSafety, safeUserText, type SafetyDecision } from './safety/engine.js';
 
 /** What a paused conversation answers instead of running agents (and what an escalating turn answers). */
 export const HOLDING_REPLY =
@@ -137,11 +138,13 @@ export function findEscalation(agents: Readonly<Record<string, AgentResult>>): E
   return { agent: HUMAN_INTERVENTION_AGENT, severity: flags.severity ?? null, reason: flags.reason ?? 'flagged for human review' };
 }
 
-/** The user's text as kept in the context: the privacy agent's redaction when it ran, bounded in length. */
+/**
+ * The user's text as kept in the context, bounded in length: the privacy agent's redaction when it ran,
+ * always followed by the built-in redaction floor (privacy fails closed: a failed or skipped agent never lets
+ * the raw text through).
+ */
 export function contextUserText(text: string, agents: Readonly<Record<string, AgentResult>>): string {
-  const privacy = agents[PRIVACY_AGENT];
-  const redacted = privacy?.status === 'ok' ? privacy.output?.redacted_text : undefined;
-  return truncate(redacted ?? text, MAX_CONTEXT_TEXT_CHARS);
+  return truncate(safeUserText(text, agents), MAX_CONTEXT_TEXT_CHARS);
 }
 
 function truncate(text: string, max: number): string {
@@ -232,6 +235,8 @@ export interface AppliedTurn {
   is_enriched: boolean;
   verdict: CheckpointVerdict | null;
   escalation: Escalation | null;
+  /** The safety floor ∨ human_intervention outcome (safety/turn-safety.ts). */
+  safety: SafetyDecision;
 }
 
 /**
@@ -256,28 +261,31 @@ export function applyFanoutResult(
     ...(args.cache !== undefined ? { cache: args.cache } : {}),
   });
   let next = verdict === null ? state : applyCheckpointVerdict(state, verdict, at);
-  const escalation = findEscalation(agents);
-  if (escalation !== null) {
-    const reason = escalation.severity === null ? escalation.reason : `${escalation.severity}: ${escalation.reason}`;
-    next = pauseForHuman(next, { by: `agent:${escalation.agent}`, at, reason });
-  }
   const responder = args.fanout.responder;
   const responderOk = responder.status === 'ok' && responder.output !== undefined;
-  const reply = escalation !== null ? HOLDING_REPLY : responderOk ? responder.output!.response : FALLBACK_REPLY;
+  // Safety floor ∨ human_intervention: pause, guidance reply, redacted text (safety/engine.ts).
+  const safe = applySafety(next, { text: args.query.text, agents, at, responderReply: responderOk ? responder.output!.response : undefined });
+  const userText = contextUserText(args.query.text, agents);
+  next = safe.state;
+  const escalation = safe.escalation;
+  const reply = safe.reply ?? (responderOk ? responder.output!.response : FALLBACK_REPLY);
   const is_enriched = escalation === null && responderOk && responder.output!.is_enriched;
-  next = finishTurn(next, { userText: contextUserText(args.query.text, agents), reply, now: args.now });
-  return { state: next, reply, responder: responder.name ?? routeResponder(args.query.detected_agent), is_enriched, verdict, escalation };
+  next = finishTurn(next, { userText, reply, now: args.now });
+  return { state: next, reply, responder: responder.name ?? routeResponder(args.query.detected_agent), is_enriched, verdict, escalation, safety: safe.decision };
 }
 
 /** A turn on a paused conversation: no agents, the holding reply, the turn still recorded. */
 export function applyHoldingTurn(state: ConversationState, args: { query: OrchestratorQuery; now: number }): AppliedTurn {
-  const next = finishTurn(state, { userText: truncate(args.query.text, MAX_CONTEXT_TEXT_CHARS), reply: HOLDING_REPLY, now: args.now });
+  // Held turns are re-screened and redacted too; the holding reply repeats the guidance (safety/engine.ts).
+  const held = applyHeldSafety(state, { text: args.query.text, at: new Date(args.now).toISOString() });
+  const next = finishTurn(held.state, { userText: contextUserText(args.query.text, {}), reply: held.reply, now: args.now });
   return {
     state: next,
-    reply: HOLDING_REPLY,
+    reply: held.reply,
     responder: routeResponder(args.query.detected_agent),
     is_enriched: false,
     verdict: null,
-    escalation: null,
+    escalation: held.escalation,
+    safety: held.decision,
   };
 }

@@ -6,9 +6,11 @@
  * in AWS and in the local stack.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { EventBridgeEscalationPublisher } from '../adapters/escalation-publisher.js';
 import { listPlanIds, PlanCatalogCheckpointSource } from '../core/plans.js';
 import { ACCEPTED_DETECTED_AGENTS } from '../core/routing.js';
 import { loadRegistry, selectableServices } from '../core/agent-graph.js';
@@ -28,6 +30,7 @@ import { createSfnClient } from '../adapters/sfn-client.js';
 import { DynamoConversationBrowser } from '../adapters/conversation-browser.js';
 import { createOrchestrateHandler } from './app.js';
 import { getIndividualMemory } from '../adapters/memory-wiring.js';
+import { setSafetyRegion } from '../core/safety/engine.js';
 
 /** A required setting is missing; names it (fails the cold start loudly rather than a turn quietly). */
 export class MissingSettingError extends Error {
@@ -48,6 +51,8 @@ const documentClient = tracer.captureAWSv3Client(getDocumentClient());
 const sfn = tracer.captureAWSv3Client(createSfnClient());
 const lambda = tracer.captureAWSv3Client(new LambdaClient({}));
 const registry = loadRegistry();
+// Crisis guidance region (config/safety/guidance.json); unknown or unset → the file's default (US).
+setSafetyRegion(process.env.SAFETY_REGION);
 const catalog = new PlanCatalogCheckpointSource();
 const checkpoints: CheckpointSource = process.env.CHECKPOINT_URL
   ? new FallbackCheckpointSource(new HttpCheckpointService(process.env.CHECKPOINT_URL), catalog, (err) =>
@@ -81,6 +86,19 @@ export const handler = createOrchestrateHandler({
   maxBodyBytes: Number(process.env.MAX_BODY_BYTES ?? 65_536),
   corsOrigins: (process.env.CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
   log: { warn: (message, fields) => logger.warn(message, fields) },
+  // Care-team hand-off: HumanEscalationRequested events on the escalation bus (ids, category, severity, times).
+  ...(process.env.ESCALATION_BUS_NAME
+    ? {
+        escalations: new EventBridgeEscalationPublisher({
+          busName: process.env.ESCALATION_BUS_NAME,
+          client: tracer.captureAWSv3Client(new EventBridgeClient({})),
+          onFailure: ({ attempts, error }) => {
+            metrics.addMetric('EscalationPublishFailed', MetricUnit.Count, 1);
+            logger.error('escalation event not published after retries', { attempts, error });
+          },
+        }),
+      }
+    : {}),
   logger,
   metrics,
   tracer,

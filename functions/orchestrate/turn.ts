@@ -53,6 +53,10 @@ import {
   taskStackView,
 } from '../core/task-stack.js';
 import { serverTimingHeader, TurnTimer } from '../core/timing.js';
+import { safeUserText } from '../core/safety/engine.js';
+import { degradedAgents } from '../core/safety/degraded.js';
+import type { EscalationPublisher } from '../core/safety/escalation-event.js';
+import { publishEscalation } from './escalation.js';
 import {
   applyFanoutResult,
   applyHoldingTurn,
@@ -95,6 +99,8 @@ export interface TurnDeps {
   log?: TurnLogger;
   /** Individual memory across conversations (issue #16): read at a turn's start, written after it. */
   memory?: IndividualMemoryStore;
+  /** Care-team hand-off of escalations (EventBridge); without it escalations are only logged. */
+  escalations?: EscalationPublisher;
 }
 
 /** Request facts the handler knows that are not part of the query. */
@@ -160,13 +166,22 @@ export async function orchestrateTurn(deps: TurnDeps, query: OrchestratorQuery, 
   }
 
   const { applied, next, version, selection } = result;
-  const asyncResults = await timer.time('dispatch', async () => {
-    const [results] = await Promise.all([
-      dispatchBackground(deps, query, next, version, selection),
+  const [asyncResults] = await timer.time('dispatch', () =>
+    Promise.all([
+      dispatchBackground(deps, query, next, version, selection, result.fanout?.agents),
       dispatchMemoryWrite(deps, { query, input: result.input ?? null, fanout: result.fanout, state: next }),
-    ]);
-    return results;
-  });
+      publishEscalation({
+        publisher: deps.escalations,
+        query,
+        decision: applied.safety,
+        turn: next.turn_count,
+        version,
+        escalatedAt: deps.clock.now(),
+        requestReceivedAt: meta.requestStartedAt,
+        warn: (message, fields) => warn(deps, message, query, new Error(String(fields.error ?? 'PublishFailed'))),
+      }),
+    ]),
+  );
   const response = timer.timeSync('response', () => buildResponse(query, applied, result.fanout, asyncResults));
   if (result.fanout?.responder.latency_ms != null) timer.add('response', result.fanout.responder.latency_ms);
   response.timing_metrics = timer.snapshot();
@@ -270,7 +285,8 @@ async function runTurn(
     },
     timing_metrics: timer.snapshot(),
   };
-  if (deps.config.storeTurnText) turn.text = query.text;
+  // Opt-in text storage keeps the redacted text only (privacy fails closed).
+  if (deps.config.storeTurnText) turn.text = safeUserText(query.text, fanout?.agents ?? {});
   if (meta.idempotencyKey !== undefined) turn.idempotency_key = meta.idempotencyKey;
 
   try {
@@ -312,6 +328,7 @@ async function dispatchBackground(
   state: ConversationState,
   version: number,
   selection: AgentSelection | null,
+  fanoutAgents?: Readonly<Record<string, AgentResult>>,
 ): Promise<Record<string, Record<string, unknown>>> {
   const results: Record<string, Record<string, unknown>> = {};
   if (state.is_paused || selection === null) return results;
@@ -333,7 +350,8 @@ async function dispatchBackground(
         .catch((err: unknown) => warn(deps, 'checkpoint generation not dispatched', query, err)),
     );
   }
-  const input = buildAgentTurnInput(state, query, Math.max(1, state.turn_count));
+  // Async agents (and their dead letters) get the redacted text, never the raw one.
+  const input = { ...buildAgentTurnInput(state, query, Math.max(1, state.turn_count)), text: safeUserText(query.text, fanoutAgents ?? {}) };
   for (const agent of selection.async) {
     jobs.push(
       deps.dispatcher.runAsyncAgent(agent, input).then(
@@ -378,6 +396,7 @@ function buildResponse(
   const state = applied.state;
   const sync: Record<string, AgentResult[]> = {};
   for (const [name, result] of Object.entries(fanout?.agents ?? {})) sync[name] = [result];
+  const degraded = degradedAgents(fanout);
   return {
     response: applied.reply,
     conversation_id: query.conversation_id,
@@ -390,5 +409,7 @@ function buildResponse(
     is_paused: state.is_paused,
     is_enriched: applied.is_enriched,
     timing_metrics: {},
+    degraded: degraded.length > 0,
+    degraded_agents: degraded,
   };
 }

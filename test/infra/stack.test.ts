@@ -84,7 +84,11 @@ describe('state table', () => {
 
   it('dev: AWS-managed encryption, no deletion protection, destroyed with the stack', () => {
     dev.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
-    dev.resourceCountIs('AWS::KMS::Key', 0);
+    // The only customer key in dev is the care-team topic's own (EventBridge cannot publish to an SNS topic
+    // encrypted with an AWS-managed key); the table and logs use AWS-managed encryption.
+    dev.resourceCountIs('AWS::KMS::Key', 1);
+    const table = Object.values(dev.findResources('AWS::DynamoDB::Table'))[0] as { Properties: { SSESpecification?: { KMSMasterKeyId?: unknown } } };
+    expect(table.Properties.SSESpecification?.KMSMasterKeyId).toBeUndefined();
   });
 });
 
@@ -178,5 +182,25 @@ describe('configuration', () => {
     const t = synth({ env: 'dev', throttleRate: 7, stateRetentionDays: 90 });
     t.hasResourceProperties('AWS::ApiGateway::Stage', { MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 7 })]) });
     t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ STATE_RETENTION_DAYS: '90' }) } });
+  });
+});
+
+describe('escalation hand-off', () => {
+  it('an event bus, a rule for HumanEscalationRequested from polaris.orchestrator to an encrypted SNS topic, PutEvents for orchestrate, an alarm', () => {
+    for (const t of [dev, prod]) {
+      t.resourceCountIs('AWS::Events::EventBus', 1);
+      t.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: ['polaris.orchestrator'], 'detail-type': ['HumanEscalationRequested'] },
+        Targets: Match.arrayWith([Match.objectLike({ Arn: Match.objectLike({ Ref: Match.stringLikeRegexp('CareTeamTopic') }) })]),
+      });
+      t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue(), DisplayName: Match.stringLikeRegexp('person') });
+      t.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'events:PutEvents' })]) },
+      });
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ ESCALATION_BUS_NAME: Match.anyValue() }) },
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'EscalationPublishFailed', Threshold: 1 });
+    }
   });
 });

@@ -55,7 +55,7 @@ describe('sam-style invoke of the bundled assets', () => {
     expect(result.statusCode).toBe(200);
     const body = JSON.parse(result.body) as Record<string, any>;
     expect(Object.keys(body).sort()).toEqual(
-      ['async_agent_results', 'checkpoint_progress', 'checkpoints', 'conversation_id', 'is_enriched', 'is_paused', 'requires_human', 'response', 'sync_agent_results', 'task_stack', 'timing_metrics'].sort(),
+      ['async_agent_results', 'checkpoint_progress', 'checkpoints', 'conversation_id', 'degraded', 'degraded_agents', 'is_enriched', 'is_paused', 'requires_human', 'response', 'sync_agent_results', 'task_stack', 'timing_metrics'].sort(),
     );
     expect(body.conversation_id).toBe('sam-conv-1');
     expect(body.sync_agent_results.nutrition[0].status).toBe('ok');

@@ -49,7 +49,7 @@ describe('human_intervention agent', () => {
 
   it('reports negated categories separately', () => {
     const out = run(agentRequest('human_intervention', 'no chest pain and I am not suicidal'));
-    expect(out.findings['negated_categories']).toEqual(['medical_emergency', 'suicidal_intent']);
+    expect([...(out.findings['negated_categories'] as string[])].sort()).toEqual(['medical_emergency', 'suicidal_intent']);
   });
 
   it('handles ~50 KB of text and still flags inside the analysed part', () => {

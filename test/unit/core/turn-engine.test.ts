@@ -18,6 +18,7 @@ import {
   servicesForTurn,
   type CachedEvaluation,
 } from '../../../functions/core/turn-engine.js';
+import { guidanceFor } from '../../../functions/core/safety/guidance.js';
 import { agentOk, checklist, FixedClock, humanFlag, makeQuery, MapCache } from '../../support/fakes.js';
 import { deepFreeze, stateWith, statuses, T0 } from './helpers.js';
 
@@ -100,10 +101,12 @@ describe('applyFanoutResult', () => {
     expect(r.state.context.recent).toEqual([{ turn: 1, user: 'My name is [NAME], I feel good', reply: 'hi there' }]);
   });
 
-  it('human flag: pauses, answers with the holding reply, not enriched, records who/why', () => {
+  it('human flag: pauses, answers with the configured guidance, not enriched, records who/why', () => {
     const r = applyFanoutResult(beginTurn(stateWith(['a'])), { query, now: T0, fanout: fanout([ok('human_intervention', humanFlag('critical', 'self-harm risk'))]) });
     expect(r.state).toMatchObject({ is_paused: true, requires_human: true });
-    expect(r.reply).toBe(HOLDING_REPLY);
+    // The agent's label is not a known category: the generic guidance (care team + emergency number).
+    expect(r.reply).toBe(guidanceFor('unspecified', 'critical', 'en').text);
+    expect(r.reply).not.toBe(HOLDING_REPLY);
     expect(r.is_enriched).toBe(false);
     expect(r.state.pause_log).toEqual([{ action: 'pause', by: 'agent:human_intervention', at: '2026-11-23T09:00:00.000Z', reason: 'critical: self-harm risk' }]);
   });
@@ -123,7 +126,7 @@ describe('applyFanoutResult', () => {
   it('holding turn: no state change except the turn and context', () => {
     const s = stateWith(['a']);
     const r = applyHoldingTurn(s, { query, now: T0 });
-    expect(r.reply).toBe(HOLDING_REPLY);
+    expect(r.reply).toBe(guidanceFor('unspecified', null, 'en').text);
     expect(r.state.task_stack).toEqual(s.task_stack);
     expect(r.state.turn_count).toBe(1);
   });

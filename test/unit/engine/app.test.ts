@@ -7,7 +7,10 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ACCEPTED_DETECTED_AGENTS } from '../../../functions/core/routing.js';
 import { listPlanIds } from '../../../functions/core/plans.js';
-import { HOLDING_REPLY } from '../../../functions/core/turn-engine.js';
+import { guidanceFor } from '../../../functions/core/safety/guidance.js';
+
+/** An agent escalation with a label that is not a crisis category gets the generic configured guidance. */
+const HOLDING_REPLY = guidanceFor('unspecified', null, 'en').text;
 import { createOrchestrateHandler } from '../../../functions/orchestrate/app.js';
 import { checklist, humanFlag } from '../../support/fakes.js';
 import { harness } from './harness.js';

@@ -4,7 +4,10 @@
  * human, stays paused (no agents run) and resumes.
  */
 import { describe, expect, it } from 'vitest';
-import { HOLDING_REPLY } from '../../../functions/core/turn-engine.js';
+import { guidanceFor } from '../../../functions/core/safety/guidance.js';
+
+/** An agent escalation with a label that is not a crisis category gets the generic configured guidance. */
+const HOLDING_REPLY = guidanceFor('unspecified', null, 'en').text;
 import { inspectConversation, resumeConversation } from '../../../functions/orchestrate/operator.js';
 import { checklist, humanFlag } from '../../support/fakes.js';
 import { done, harness, stack } from './harness.js';
