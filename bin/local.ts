@@ -7,12 +7,15 @@
  *   PORT=3000 (API), LOCAL_ENV=dev (which stack), LOCAL_HOST=127.0.0.1, LOCAL_QUIET=1 (hide function logs),
  *   LOCAL_DATA_DIR=<folder> or --persist (= .local-data/, git-ignored): keep DynamoDB data and dead letters
  *   between runs; by default everything is in memory and a restart starts clean.
+ *   --workers N or LOCAL_WORKERS=N: up to N containers (worker threads, each with its own warm cache) per
+ *   function, as Lambda runs several containers (default 1).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSynth } from '../local/synth.js';
 import { formatEvent } from '../local/eventbridge.js';
 import { startLocalStack } from '../local/stack.js';
+import { parseWorkers } from '../local/lambda-runtime.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,6 +27,13 @@ const envName = flag('--env') ?? process.env.LOCAL_ENV ?? 'dev';
 const port = Number(flag('--port') ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`npm start: the port must be an integer 0-65535, got ${flag('--port') ?? process.env.PORT}`);
+  process.exit(2);
+}
+let workers: number;
+try {
+  workers = parseWorkers(flag('--workers') ?? process.env.LOCAL_WORKERS ?? 1, flag('--workers') !== undefined ? '--workers' : 'LOCAL_WORKERS');
+} catch (err) {
+  console.error(`npm start: ${(err as Error).message}`);
   process.exit(2);
 }
 const dataDir = args.includes('--persist')
@@ -40,6 +50,7 @@ async function main(): Promise<void> {
     host: process.env.LOCAL_HOST ?? '127.0.0.1',
     apiPort: port,
     dataDir,
+    workers,
     silent: process.env.LOCAL_QUIET === '1',
     onRequest: (l) => console.log(`[api] ${l.method} ${l.path} → ${l.status} (${l.ms} ms)`),
     onDeadLetter: (d) => {
@@ -56,7 +67,7 @@ Polaris Orchestrator — offline (${envName})
   API Gateway     ${stack.apiUrl}   POST /orchestrate · GET /health · GET /conversations/{id} · POST /conversations/{id}/resume
   DynamoDB        ${stack.dynamo.endpoint}   table ${stack.tableName}${dataDir ? ` (data in ${path.relative(root, dataDir)}/)` : ' (in memory)'}
   Step Functions  ${stack.sfn.endpoint}   ${stack.template.stateMachines.map((m) => `${m.logicalId} [${m.type}]`).join(', ')}
-  Lambda          ${stack.lambda.endpoint}   ${fns.length} functions: ${fns.map((f) => f.logicalId).join(', ')}
+  Lambda          ${stack.lambda.endpoint}   ${fns.length} functions (up to ${workers} container${workers === 1 ? '' : 's'} each): ${fns.map((f) => f.logicalId).join(', ')}
   EventBridge     ${stack.eventBridge.endpoint}   escalation events are printed as [events] lines
 
   Inspector       ${stack.apiUrl}/inspector/   (signs as the local operator)

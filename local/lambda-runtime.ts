@@ -1,7 +1,11 @@
 /**
- * The local Lambda service: one worker thread per function (its "container"), created on first invoke,
- * with the function's own environment (from the template) plus the local endpoints. A call over the
- * function's timeout fails like Lambda does ("Task timed out") and the container is recycled.
+ * The local Lambda service: each function runs in up to N worker threads (its "containers", default 1),
+ * each created on demand with the function's own environment (from the template) plus the local endpoints
+ * and its own module scope, so its own warm cache — as Lambda runs several containers of one function.
+ * Dispatch is least-busy: an invocation goes to an idle container; when every started container is busy
+ * and fewer than N exist, a new one starts (Lambda scales out the same way); otherwise the container with
+ * the fewest invocations in flight takes it (ties: round-robin). A call over the function's timeout fails
+ * like Lambda does ("Task timed out") and that container is recycled.
  */
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +42,10 @@ interface Pending {
 
 class Container {
   private worker: Worker | undefined;
+  /** Invocations in flight (dispatch picks the least busy container). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
   private readonly pending = new Map<number, Pending>();
   private seq = 0;
 
@@ -121,12 +129,31 @@ export interface LambdaRuntimeOptions {
   baseEnv: Record<string, string>;
   /** Swallow the functions' stdout/stderr (tests); default: pass through. */
   silent?: boolean;
+  /** Most containers (worker threads) per function, each with its own warm cache. Default 1. */
+  workers?: number;
+}
+
+/** A `workers` setting that is not a positive integer (names the setting). */
+export class InvalidWorkersError extends Error {
+  override readonly name = 'InvalidWorkersError';
+}
+
+/** Validate a workers-per-function setting (1..64). */
+export function parseWorkers(value: unknown, source = 'workers'): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidWorkersError(`${source} must be an integer 1..64, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export class LocalLambdaRuntime {
-  private readonly containers = new Map<string, Container>();
+  private readonly containers = new Map<string, Container[]>();
+  private readonly nextIndex = new Map<string, number>();
+  /** Containers per function. */
+  readonly workers: number;
 
-  constructor(private readonly options: LambdaRuntimeOptions) {}
+  constructor(private readonly options: LambdaRuntimeOptions) {
+    this.workers = parseWorkers(options.workers ?? 1);
+  }
 
   /** Accepts a function name, a partial or full ARN, with or without qualifier. */
   resolve(nameOrArn: string): LocalFunction {
@@ -141,28 +168,48 @@ export class LocalLambdaRuntime {
     return [...this.options.functions.keys()];
   }
 
+  /** Containers started so far for a function (tests: how many warm caches exist). */
+  containerCount(nameOrArn: string): number {
+    return this.containers.get(this.resolve(nameOrArn).name)?.length ?? 0;
+  }
+
   async invoke(nameOrArn: string, event: unknown): Promise<unknown> {
     const fn = this.resolve(nameOrArn);
-    let c = this.containers.get(fn.name);
-    if (!c) {
-      const env = {
-        ...this.options.baseEnv,
-        ...fn.environment,
-        AWS_LAMBDA_FUNCTION_NAME: fn.name,
-        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
-        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-        AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-        _HANDLER: fn.handler,
-      };
-      c = new Container(fn, env, this.options.silent ?? false);
-      this.containers.set(fn.name, c);
+    return this.pick(fn).invoke(event);
+  }
+
+  /** Least-busy dispatch; scale out while every started container is busy (see the header). */
+  private pick(fn: LocalFunction): Container {
+    let pool = this.containers.get(fn.name);
+    if (!pool) this.containers.set(fn.name, (pool = []));
+    const idle = pool.filter((c) => c.inFlight === 0);
+    if (idle.length === 0 && pool.length < this.workers) {
+      const c = this.newContainer(fn);
+      pool.push(c);
+      return c;
     }
-    return c.invoke(event);
+    const candidates = idle.length > 0 ? idle : pool.filter((c) => c.inFlight === Math.min(...pool.map((p) => p.inFlight)));
+    const i = this.nextIndex.get(fn.name) ?? 0;
+    this.nextIndex.set(fn.name, i + 1);
+    return candidates[i % candidates.length]!;
+  }
+
+  private newContainer(fn: LocalFunction): Container {
+    const env = {
+      ...this.options.baseEnv,
+      ...fn.environment,
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      _HANDLER: fn.handler,
+    };
+    return new Container(fn, env, this.options.silent ?? false);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.containers.values()].map((c) => c.stop()));
+    await Promise.all([...this.containers.values()].flat().map((c) => c.stop()));
     this.containers.clear();
   }
 }

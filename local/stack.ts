@@ -25,6 +25,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Swallow the functions' logs (tests). */
   silent?: boolean;
+  /** Containers (worker threads) per function, each with its own warm cache (default 1). */
+  workers?: number;
   /** Extra environment for every function (e.g. an agent replaced by an HTTP service). */
   extraEnv?: Record<string, string>;
   onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
@@ -71,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
       ...options.extraEnv,
     };
-    const runtime = new LocalLambdaRuntime({ functions: template.functions, baseEnv, silent: options.silent });
+    const runtime = new LocalLambdaRuntime({ functions: template.functions, baseEnv, silent: options.silent, workers: options.workers });
     stopped.push(() => runtime.stop());
     const sfn = await startLocalSfn({ host, port: options.sfnPort, stateMachines: template.stateMachines, runtime, onExecution: options.onExecution });
     stopped.push(() => sfn.stop());

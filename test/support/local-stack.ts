@@ -8,9 +8,18 @@ import { startLocalStack, type LocalStack } from '../../local/stack.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function startTestStack(extraEnv: Record<string, string> = {}): Promise<{ stack: LocalStack; doc: DynamoDBDocumentClient }> {
+export async function startTestStack(
+  extraEnv: Record<string, string> = {},
+  options: { workers?: number } = {},
+): Promise<{ stack: LocalStack; doc: DynamoDBDocumentClient }> {
   const { templatePath } = ensureSynth(ROOT, { envName: 'dev', quiet: true });
-  const stack = await startLocalStack({ templatePath, apiPort: 0, silent: true, extraEnv: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...extraEnv } });
+  const stack = await startLocalStack({
+    templatePath,
+    apiPort: 0,
+    silent: true,
+    extraEnv: { POWERTOOLS_LOG_LEVEL: 'ERROR', ...extraEnv },
+    ...(options.workers !== undefined ? { workers: options.workers } : {}),
+  });
   const doc = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: stack.dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
   );
