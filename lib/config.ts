@@ -155,6 +155,7 @@ export const SETTINGS = {
   checkpointUrl: setting(httpUrl().optional(), { envVar: 'CHECKPOINT_URL', doc: 'external checkpoint service (seed CHECKPOINT_URL); the plan catalog is the fallback' }),
   memoryUrl: setting(httpUrl().optional(), { envVar: 'MEMORY_URL', doc: 'external Memory Service, system of record for individual memory (seed MEMORY_URL); DynamoDB is the fallback and cache' }),
   memoryRetentionDays: setting(integer(1, 3650), { dev: 90, prod: 365, doc: "days an individual's memory is kept after its last write (its own DynamoDB TTL)" }),
+  multitaskStrategy: setting(oneOf(['enqueue', 'reject']), { default: 'enqueue', doc: 'overlapping turns of one conversation when a request names no X-Multitask-Strategy: enqueue (in arrival order) or reject (409)' }),
   agents: setting(z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'must be registry JSON, an object, or a file path' }).optional(), {
     doc: 'agent registry override (JSON, object, or a file path), see docs/agents.md',
   }),

@@ -128,6 +128,7 @@ export class PolarisOrchestrator extends Construct {
         STORE_TURN_TEXT: String(config.storeTurnText),
         MAX_BODY_BYTES: String(config.maxBodyBytes),
         TURN_BUDGET_MS: String(TURN_BUDGET_MS),
+        MULTITASK_STRATEGY: config.multitaskStrategy,
         ...(config.corsOrigins.length > 0 ? { CORS_ORIGINS: config.corsOrigins.join(',') } : {}),
         ...(config.checkpointUrl ? { CHECKPOINT_URL: config.checkpointUrl } : {}),
         MEMORY_WRITER_FUNCTION: workers.memoryWriter.fn.functionName,

@@ -3,7 +3,8 @@
  * created on first use at module scope so every warm invocation of the Lambda reuses them.
  *
  * Env: TABLE_NAME (required), STATE_RETENTION_DAYS (default 30), IDEMPOTENCY_TTL_SECONDS (default 86400),
- * IDEMPOTENCY_IN_PROGRESS_SECONDS (default 60), cache limits (see warm-cache.ts). The endpoint comes from the
+ * IDEMPOTENCY_IN_PROGRESS_SECONDS (default 60), QUEUE_LEASE_MS (turn queue lease, default 30000), cache limits
+ * (see warm-cache.ts). The endpoint comes from the
  * SDK's standard AWS_ENDPOINT_URL_DYNAMODB (the local stack points it at dynalite).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -12,6 +13,7 @@ import type { Clock, ConversationStore, KeyValueCache } from '../core/ports.js';
 import { DEFAULT_RETENTION_DAYS, DynamoConversationStore, type DynamoRequestCounters } from './dynamo-store.js';
 import { DynamoIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { getWarmCache, type WarmCacheStats } from './warm-cache.js';
+import { DEFAULT_LEASE_MS, DynamoTurnQueue } from './turn-queue.js';
 
 /** A required setting is missing or malformed; names the variable. */
 export class StoreConfigError extends Error {
@@ -29,6 +31,7 @@ const systemClock: Clock = { now: () => Date.now() };
 let documentClient: DynamoDBDocumentClient | undefined;
 let conversationStore: DynamoConversationStore | undefined;
 let idempotencyStore: DynamoIdempotencyStore | undefined;
+let turnQueue: DynamoTurnQueue | undefined;
 
 function tableName(): string {
   const name = process.env.TABLE_NAME;
@@ -74,6 +77,18 @@ export function getIdempotencyStore(): IdempotencyStore {
     inProgressSeconds: positiveNumber('IDEMPOTENCY_IN_PROGRESS_SECONDS', 60),
   });
   return idempotencyStore;
+}
+
+/** The container's turn queue (LEASE items of the same table), created once from env. */
+export function getTurnQueue(): DynamoTurnQueue {
+  turnQueue ??= new DynamoTurnQueue({
+    client: getDocumentClient(),
+    tableName: tableName(),
+    clock: systemClock,
+    leaseMs: positiveNumber('QUEUE_LEASE_MS', DEFAULT_LEASE_MS),
+    retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+  });
+  return turnQueue;
 }
 
 /** The engine's checkpoint-evaluation cache: the container's warm cache, kind `checkpoint_evaluation`. */

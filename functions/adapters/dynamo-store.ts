@@ -47,16 +47,18 @@ import {
   VersionConflictError,
   type Clock,
   type ConversationStore,
+  type TurnLogOutcome,
   type TurnRecord,
 } from '../core/ports.js';
 import type { WarmCache } from './warm-cache.js';
 import { DEFAULT_TENANT, SK, TURN_SK_PREFIX, conversationPk, itemKindOfSk, turnSk } from './keys.js';
 import { CONVERSATION_LIST_INDEX, conversationListPk, conversationListSk } from './keys.js';
+import { MARK_ATTRIBUTE_NAMES, fenceExpression, guardItem, guardUpdate, readMarks, type CommitGuard } from './commit-marks.js';
 
 export { conversationPk, turnSk } from './keys.js';
 
-/** Attributes the store owns on the state item; never part of the dirty diff. */
-const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_at', CONVERSATION_LIST_INDEX.pk, CONVERSATION_LIST_INDEX.sk]);
+/** Attributes the store owns on the state item; never part of the dirty diff (commit marks: commit-marks.ts). */
+const STORE_ATTRIBUTES = new Set(['pk', 'sk', 'version', 'expires_at', 'updated_at', ...MARK_ATTRIBUTE_NAMES, CONVERSATION_LIST_INDEX.pk, CONVERSATION_LIST_INDEX.sk]);
 
 /** Default retention of conversations and turns after their last write (TTL). */
 export const DEFAULT_RETENTION_DAYS = 30;
@@ -86,6 +88,8 @@ export interface DynamoRequestCounters {
   writeCapacityUnits: number;
   /** Turns committed whose TURN item could not be written (see header). */
   turnLogFailures: number;
+  /** Missing TURN items found by a later commit and written from the state's `last_turn` (commit-marks.ts). */
+  turnLogRepairs: number;
 }
 
 /** Sum of the request counters. */
@@ -119,6 +123,7 @@ export function instrumentClient(client: DynamoDBDocumentClient): DynamoRequestC
     readCapacityUnits: 0,
     writeCapacityUnits: 0,
     turnLogFailures: 0,
+    turnLogRepairs: 0,
   };
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -208,7 +213,9 @@ export interface DynamoConversationStoreOptions {
 interface CachedState {
   state: ConversationState;
   version: number;
+  marks?: StoredConversation['marks'];
 }
+
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -229,6 +236,8 @@ export class DynamoConversationStore implements ConversationStore {
   private readonly consistentByDefault: boolean;
   /** (conversation@version) → attribute names of a legacy item, to REMOVE on the first write after migration. */
   private readonly legacyAttributes = new Map<string, string[]>();
+  /** conversation → the last turn whose TURN item this container wrote (skips the gap check; bounded). */
+  private readonly loggedHere = new Map<string, number>();
 
   constructor(options: DynamoConversationStoreOptions) {
     this.client = options.client;
@@ -253,7 +262,7 @@ export class DynamoConversationStore implements ConversationStore {
   async get(conversationId: string, options: { consistent?: boolean; bypassCache?: boolean } = {}): Promise<StoredConversation | null> {
     if (this.cache && !options.bypassCache) {
       const cached = this.cache.get<CachedState>('state', this.cacheKey(conversationId));
-      if (cached) return { state: cached.state, version: cached.version, source: 'cache' };
+      if (cached) return { state: cached.state, version: cached.version, source: 'cache', ...(cached.marks ? { marks: cached.marks } : {}) };
     }
     let item: Record<string, unknown> | undefined;
     try {
@@ -274,6 +283,11 @@ export class DynamoConversationStore implements ConversationStore {
       this.cache?.delete('state', this.cacheKey(conversationId));
       return null;
     }
+    return this.fromItem(conversationId, item);
+  }
+
+  /** A state item as read from the table: migrated, cached, with its commit marks. */
+  private fromItem(conversationId: string, item: Record<string, unknown>): StoredConversation {
     const version = typeof item['version'] === 'number' ? item['version'] : 0;
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(item)) if (!STORE_ATTRIBUTES.has(key) || key === 'updated_at') raw[key] = value;
@@ -281,12 +295,22 @@ export class DynamoConversationStore implements ConversationStore {
     if (item['schema_version'] !== state.schema_version) {
       this.rememberLegacy(conversationId, version, Object.keys(raw));
     }
-    this.cache?.set<CachedState>('state', this.cacheKey(conversationId), { state, version });
-    return { state: structuredClone(state), version, source: 'table' };
+    const marks = readMarks(item);
+    this.cache?.set<CachedState>('state', this.cacheKey(conversationId), { state, version, marks });
+    return { state: structuredClone(state), version, source: 'table', marks };
   }
 
-  /** Create or incrementally update the state on the version read, then append TURN#<turn>. */
-  async commitTurn(args: { previous: StoredConversation | null; next: ConversationState; turn: TurnRecord }): Promise<{ version: number }> {
+  /**
+   * Create or incrementally update the state on the version read (and, with a lease, on its fence), then
+   * append TURN#<turn>. The previous turn's TURN item is checked (unless this container wrote it) and
+   * repaired from the state's `last_turn` alongside the state write (commit-marks.ts).
+   */
+  async commitTurn(args: {
+    previous: StoredConversation | null;
+    next: ConversationState;
+    turn: TurnRecord;
+    fence?: number;
+  }): Promise<{ version: number; turnLog: TurnLogOutcome }> {
     const { previous, next, turn } = args;
     const id = next.conversation_id;
     if (turn.turn !== next.turn_count) {
@@ -296,9 +320,93 @@ export class DynamoConversationStore implements ConversationStore {
       throw new InvalidCommitError(id, `turn_count must grow (read ${previous.state.turn_count}, next ${next.turn_count})`);
     }
     const now = this.clock.now();
-    const { version } = await this.writeState(previous, next, now);
-    await this.appendTurn(turn, now);
-    return { version };
+    const guard: CommitGuard = { turn, ...(args.fence !== undefined ? { fence: args.fence } : {}) };
+    const [written, repairedTurn] = await Promise.all([this.writeState(previous, next, now, guard), this.repairPreviousTurn(previous, now)]);
+    const logged = await this.appendTurn(turn, now);
+    return { version: written.version, turnLog: { logged, ...(repairedTurn !== null ? { repairedTurn } : {}) } };
+  }
+
+  /**
+   * Takeover fencing (turn-queue.ts): raise the state's q_fence to `fence` so a holder whose lease ran out can
+   * never commit, and return the state as it is now. Null when the conversation does not exist yet.
+   * Throws VersionConflictError when a later fence already claimed the state (this lease is superseded).
+   */
+  async fence(conversationId: string, fence: number): Promise<StoredConversation | null> {
+    const e = fenceExpression(fence);
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: conversationPk(this.tenant, conversationId), sk: SK.state },
+          UpdateExpression: e.update,
+          ConditionExpression: e.condition,
+          ExpressionAttributeNames: e.names,
+          ExpressionAttributeValues: e.values,
+          ReturnValues: 'ALL_NEW',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.writeCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      return this.fromItem(conversationId, out.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) {
+        this.cache?.delete('state', this.cacheKey(conversationId));
+        throw mapStoreError(error, 'UpdateItem');
+      }
+    }
+    const current = await this.get(conversationId, { consistent: true, bypassCache: true });
+    if (current === null) return null;
+    if ((current.marks?.fence ?? 0) > fence) throw new VersionConflictError(conversationId, current.version);
+    return current;
+  }
+
+  /**
+   * Sweep one conversation: write its last committed turn's TURN item from the state's record when it is
+   * missing. Returns the repaired turn number, or null when nothing was missing (or nothing to repair from).
+   */
+  async repairTurnLog(conversationId: string): Promise<number | null> {
+    const current = await this.get(conversationId, { consistent: true, bypassCache: true });
+    return this.repairPreviousTurn(current, this.clock.now(), true);
+  }
+
+  /** The gap check of commitTurn: TURN#N of the state read (N = its turn_count) exists, or is written now. */
+  private async repairPreviousTurn(previous: StoredConversation | null, now: number, force = false): Promise<number | null> {
+    const record = previous?.marks?.lastTurn as TurnRecord | undefined;
+    if (!previous || !record || record.turn !== previous.state.turn_count) return null;
+    const id = previous.state.conversation_id;
+    if (!force && this.loggedHere.get(this.cacheKey(id)) === record.turn) return null;
+    const key = { pk: conversationPk(this.tenant, id), sk: turnSk(record.turn) };
+    try {
+      const got = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'sk', ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      this.counters.readCapacityUnits += got.ConsumedCapacity?.CapacityUnits ?? 0;
+      if (got.Item) {
+        this.rememberLogged(id, record.turn);
+        return null;
+      }
+      const out = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, ...key, expires_at: this.expiresAt(now) },
+          ConditionExpression: 'attribute_not_exists(sk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.counters.writeCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      this.counters.turnLogRepairs++;
+      this.rememberLogged(id, record.turn);
+      return record.turn;
+    } catch (error) {
+      // Written meanwhile by its own late put: nothing to repair. Anything else: the next commit tries again.
+      if (isConditionalCheckFailed(error)) this.rememberLogged(id, record.turn);
+      return null;
+    }
+  }
+
+  private rememberLogged(conversationId: string, turn: number): void {
+    if (this.loggedHere.size >= 10_000) this.loggedHere.clear();
+    this.loggedHere.set(this.cacheKey(conversationId), turn);
   }
 
   /** Read (consistent, no cache) → mutate → conditional write; conflicts retried with jittered backoff. */
@@ -345,6 +453,20 @@ export class DynamoConversationStore implements ConversationStore {
       });
     } catch (error) {
       throw mapStoreError(error, 'Query');
+    }
+  }
+
+  /** One turn's record, strongly consistent; null when TURN#<turn> does not exist. */
+  async getTurn(conversationId: string, turn: number): Promise<TurnRecord | null> {
+    try {
+      const out = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: conversationPk(this.tenant, conversationId), sk: turnSk(turn) }, ConsistentRead: true }),
+      );
+      if (!out.Item) return null;
+      const { pk: _pk, sk: _sk, expires_at: _ttl, ...record } = out.Item;
+      return record as TurnRecord;
+    } catch (error) {
+      throw mapStoreError(error, 'GetItem');
     }
   }
 
@@ -404,6 +526,7 @@ export class DynamoConversationStore implements ConversationStore {
     previous: StoredConversation | null,
     next: ConversationState,
     now: number,
+    guard?: CommitGuard,
   ): Promise<{ version: number; state: ConversationState }> {
     const id = next.conversation_id;
     const updatedAt = new Date(now).toISOString();
@@ -419,6 +542,7 @@ export class DynamoConversationStore implements ConversationStore {
             TableName: this.tableName,
             Item: {
               ...item,
+              ...(guard ? guardItem(guard) : {}),
               pk: conversationPk(this.tenant, id),
               sk: SK.state,
               version,
@@ -463,8 +587,15 @@ export class DynamoConversationStore implements ConversationStore {
           return `#r${i}`;
         });
         // Version 0 = a legacy item stored without a version attribute.
-        const condition =
+        let condition =
           previous.version === 0 ? 'attribute_exists(pk) AND (attribute_not_exists(#version) OR #version = :read)' : '#version = :read';
+        if (guard) {
+          const g = guardUpdate(guard);
+          Object.assign(names, g.names);
+          Object.assign(values, g.values);
+          setParts.push(...g.set);
+          if (g.condition) condition = `${condition} AND ${g.condition}`;
+        }
         const out = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
@@ -490,12 +621,15 @@ export class DynamoConversationStore implements ConversationStore {
       this.cache?.delete('state', this.cacheKey(id));
       throw mapStoreError(error, previous ? 'UpdateItem' : 'PutItem');
     }
-    this.cache?.set<CachedState>('state', this.cacheKey(id), { state: written, version });
+    const marks = guard
+      ? { served: guard.fence ?? previous?.marks?.served ?? 0, fence: guard.fence ?? previous?.marks?.fence ?? 0, lastTurn: guard.turn }
+      : previous?.marks;
+    this.cache?.set<CachedState>('state', this.cacheKey(id), { state: written, version, ...(marks ? { marks } : {}) });
     return { version, state: written };
   }
 
   /** Step 2 of the protocol: TURN#N, idempotent on our own earlier try, never throwing once state is in. */
-  private async appendTurn(turn: TurnRecord, now: number): Promise<void> {
+  private async appendTurn(turn: TurnRecord, now: number): Promise<boolean> {
     const key = { pk: conversationPk(this.tenant, turn.conversation_id), sk: turnSk(turn.turn) };
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.turnLogAttempts; attempt++) {
@@ -509,14 +643,18 @@ export class DynamoConversationStore implements ConversationStore {
           }),
         );
         this.counters.writeCapacityUnits += out.ConsumedCapacity?.CapacityUnits ?? 0;
-        return;
+        this.rememberLogged(turn.conversation_id, turn.turn);
+        return true;
       } catch (error) {
         lastError = error;
         if (isConditionalCheckFailed(error)) {
           const existing = await this.client
             .send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))
             .catch(() => undefined);
-          if (existing?.Item?.['call_log_id'] === turn.call_log_id) return;
+          if (existing?.Item?.['call_log_id'] === turn.call_log_id) {
+            this.rememberLogged(turn.conversation_id, turn.turn);
+            return true;
+          }
           break; // Someone else's TURN#N: cannot happen under the version claim; report, do not overwrite.
         }
         if (attempt < this.turnLogAttempts) await this.sleep(25 * attempt);
@@ -524,5 +662,6 @@ export class DynamoConversationStore implements ConversationStore {
     }
     this.counters.turnLogFailures++;
     this.onTurnLogFailure({ conversation_id: turn.conversation_id, turn: turn.turn, error: errorName(lastError) || 'unknown' });
+    return false;
   }
 }

@@ -14,13 +14,23 @@
  * complete() stores the response (COMPLETED, retention TTL).   abandon() deletes an IN_PROGRESS record, so a
  *           request that failed (4xx/5xx before commit) can be retried with the same key.
  *
+ * Exactly-once across crashes (issue #12): `begin` gives the request an `owner` token. Just before the turn's
+ * commit, prepare() stores the answer with the turn number it is about to commit (status PREPARED, only while
+ * this owner still holds the record: a takeover makes a late original give up before it can commit). The
+ * commit records the key in the turn record (state item `last_turn` and TURN#N). So after a crash between the
+ * commit and complete(), a resend finds PREPARED: if turn N holds the key it replays the stored answer; if not
+ * and the record's time ran out, restart() takes the record over and the turn runs — under the conversation's
+ * lease, where it checks once more that N was not committed meanwhile (turn-lease.ts). A PREPARED record is
+ * never taken over by begin() blindly, and abandon() of a PREPARED record only lets its time run out (the
+ * commit's outcome may be unknown), never deletes it.
+ *
  * Why not Powertools Idempotency: its DynamoDB layer keys records by its own `id` attribute (or a static
  * partition key with the idempotency id as sort key), which does not fit the agreed `IDEMPOTENCY#<key>` layout;
  * it relies on ReturnValuesOnConditionCheckFailure to see the existing record (empty on dynalite, which the
  * local stack and tests use); and it wraps the whole handler, while the handler needs three distinct outcomes
  * (replay / 409 / 422) before it loads any state. This is ~150 lines with the same semantics.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../core/ports.js';
 import { isConditionalCheckFailed, mapStoreError } from './dynamo-store.js';
@@ -35,7 +45,17 @@ export interface StoredHttpResponse {
 
 /** Outcome of `begin`. */
 export type IdempotencyBegin =
-  | { kind: 'new' }
+  | { kind: 'new'; owner?: string }
+  | {
+      kind: 'prepared';
+      /** The answer stored just before the commit of `turn`. */
+      response: StoredHttpResponse;
+      conversationId: string;
+      turn: number;
+      /** The attempt's time ran out (crashed or failed): restart() may take the record over. */
+      expired: boolean;
+      owner: string;
+    }
   | { kind: 'replay'; response: StoredHttpResponse }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' };
@@ -44,7 +64,12 @@ export type IdempotencyBegin =
 export interface IdempotencyStore {
   begin(key: string, payloadHash: string): Promise<IdempotencyBegin>;
   complete(key: string, response: StoredHttpResponse): Promise<void>;
-  abandon(key: string): Promise<void>;
+  /** Give the key back after a failure: IN_PROGRESS is deleted; a PREPARED record of this owner only expires. */
+  abandon(key: string, owner?: string): Promise<void>;
+  /** Store the answer of `turn` before its commit; false when this owner no longer holds the record. */
+  prepare?(key: string, owner: string, prepared: { response: StoredHttpResponse; conversationId: string; turn: number }): Promise<boolean>;
+  /** Take over an expired PREPARED record whose turn was not committed; the new owner, or null if someone else did. */
+  restart?(key: string, payloadHash: string, previousOwner: string): Promise<string | null>;
 }
 
 /** Longest accepted key (DynamoDB keys allow far more; this keeps items and logs small). */
@@ -103,11 +128,14 @@ export interface DynamoIdempotencyStoreOptions {
 }
 
 interface IdempotencyItem {
-  status: 'IN_PROGRESS' | 'COMPLETED';
+  status: 'IN_PROGRESS' | 'PREPARED' | 'COMPLETED';
   payload_hash: string;
   in_progress_until?: number;
   response?: StoredHttpResponse;
   expires_at: number;
+  owner?: string;
+  conversation_id?: string;
+  turn?: number;
 }
 
 /** DynamoDB implementation of IdempotencyStore (see the header). */
@@ -141,6 +169,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     // Retried: the record may vanish (abandoned) between our failed put and our read.
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
+      const owner = randomUUID();
       try {
         await this.client.send(
           new PutCommand({
@@ -148,6 +177,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             Item: {
               ...this.key(key),
               status: 'IN_PROGRESS',
+              owner,
               payload_hash: payloadHash,
               in_progress_until: now + this.inProgressMs,
               created_at: new Date(now).toISOString(),
@@ -159,7 +189,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
             ExpressionAttributeValues: { ':in_progress': 'IN_PROGRESS', ':now': now, ':now_s': Math.floor(now / 1000) },
           }),
         );
-        return { kind: 'new' };
+        return { kind: 'new', owner };
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw mapStoreError(error, 'PutItem');
       }
@@ -173,6 +203,16 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       if (!existing) continue;
       if (existing.payload_hash !== payloadHash) return { kind: 'mismatch' };
       if (existing.status === 'COMPLETED' && existing.response) return { kind: 'replay', response: existing.response };
+      if (existing.status === 'PREPARED' && existing.response && existing.conversation_id && typeof existing.turn === 'number') {
+        return {
+          kind: 'prepared',
+          response: existing.response,
+          conversationId: existing.conversation_id,
+          turn: existing.turn,
+          expired: (existing.in_progress_until ?? 0) < now,
+          owner: existing.owner ?? '',
+        };
+      }
       return { kind: 'in_flight' };
     }
     return { kind: 'in_flight' };
@@ -187,11 +227,12 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
           TableName: this.tableName,
           Key: this.key(key),
           UpdateExpression: 'SET #status = :completed, #response = :response, expires_at = :expires REMOVE in_progress_until',
-          ConditionExpression: '#status = :in_progress',
+          ConditionExpression: '#status = :in_progress OR #status = :prepared',
           ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
           ExpressionAttributeValues: {
             ':completed': 'COMPLETED',
             ':in_progress': 'IN_PROGRESS',
+            ':prepared': 'PREPARED',
             ':response': response,
             ':expires': Math.floor(now / 1000) + this.retentionSeconds,
           },
@@ -203,16 +244,93 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  /** Release the key after a failed request so the client may retry with it. Completed records stay. */
-  async abandon(key: string): Promise<void> {
+  /** Store the answer of `turn` before its commit (see the header). False: this owner lost the record. */
+  async prepare(key: string, owner: string, prepared: { response: StoredHttpResponse; conversationId: string; turn: number }): Promise<boolean> {
     try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.key(key),
+          UpdateExpression: 'SET #status = :prepared, #response = :response, conversation_id = :conversation, turn = :turn',
+          ConditionExpression: '#status = :in_progress AND #owner = :owner',
+          ExpressionAttributeNames: { '#status': 'status', '#response': 'response', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':prepared': 'PREPARED',
+            ':in_progress': 'IN_PROGRESS',
+            ':response': prepared.response,
+            ':conversation': prepared.conversationId,
+            ':turn': prepared.turn,
+            ':owner': owner,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw mapStoreError(error, 'UpdateItem');
+    }
+  }
+
+  /** Take over an expired PREPARED record (its turn found not committed): the new owner, or null. */
+  async restart(key: string, payloadHash: string, previousOwner: string): Promise<string | null> {
+    const now = this.clock.now();
+    const owner = randomUUID();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...this.key(key),
+            status: 'IN_PROGRESS',
+            owner,
+            payload_hash: payloadHash,
+            in_progress_until: now + this.inProgressMs,
+            created_at: new Date(now).toISOString(),
+            expires_at: Math.floor(now / 1000) + this.retentionSeconds,
+          },
+          ConditionExpression: '#status = :prepared AND #owner = :previous AND in_progress_until < :now',
+          ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':prepared': 'PREPARED', ':previous': previousOwner, ':now': now },
+        }),
+      );
+      return owner;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return null;
+      throw mapStoreError(error, 'PutItem');
+    }
+  }
+
+  /** Release the key after a failed request so the client may retry with it. Completed records stay. */
+  async abandon(key: string, owner?: string): Promise<void> {
+    if (owner !== undefined) {
+      // A PREPARED record of ours: the commit may or may not have happened, so keep the answer and only end
+      // its time, so a resend checks the commit at once (begin → prepared, expired).
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.key(key),
+            UpdateExpression: 'SET in_progress_until = :zero',
+            ConditionExpression: '#status = :prepared AND #owner = :owner',
+            ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+            ExpressionAttributeValues: { ':zero': 0, ':prepared': 'PREPARED', ':owner': owner },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw mapStoreError(error, 'UpdateItem');
+      }
+    }
+    try {
+      // Only our own attempt: after a takeover the record is someone else's.
+      const mine = owner !== undefined ? ' AND (attribute_not_exists(#owner) OR #owner = :owner)' : '';
       await this.client.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: this.key(key),
-          ConditionExpression: '#status = :in_progress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':in_progress': 'IN_PROGRESS' },
+          ConditionExpression: `#status = :in_progress${mine}`,
+          ExpressionAttributeNames: { '#status': 'status', ...(owner !== undefined ? { '#owner': 'owner' } : {}) },
+          ExpressionAttributeValues: { ':in_progress': 'IN_PROGRESS', ...(owner !== undefined ? { ':owner': owner } : {}) },
         }),
       );
     } catch (error) {

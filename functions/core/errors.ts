@@ -127,3 +127,40 @@ export class InconsistentTaskStackError extends DomainError {
     super(`conversation ${conversationId}: inconsistent task stack: ${violations.join('; ')}`);
   }
 }
+
+/**
+ * Overlapping turns, strategy `enqueue`: this turn could not start within its time budget because turns that
+ * arrived before it still hold the conversation (→ 503 with Retry-After; nothing was changed).
+ */
+export class TurnNotStartedError extends DomainError {
+  override readonly name = 'TurnNotStartedError';
+  readonly statusCode = 503;
+  constructor(
+    readonly conversationId: string,
+    readonly retryAfterSeconds = 2,
+  ) {
+    super(`conversation ${conversationId} is busy with earlier messages; this turn could not start in time, nothing was changed; retry`);
+  }
+  /** Safe to show: it names only the caller's own conversation id. */
+  override get expose(): boolean {
+    return true;
+  }
+}
+
+/**
+ * This turn's lease on its conversation ran out and a later turn took the conversation over: the fencing
+ * check refused its commit (→ 503 with Retry-After; nothing was changed by this turn).
+ */
+export class LeaseLostError extends DomainError {
+  override readonly name = 'LeaseLostError';
+  readonly statusCode = 503;
+  constructor(
+    readonly conversationId: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`the turn on conversation ${conversationId} ran past its lease and was superseded; nothing was changed; retry`);
+  }
+  override get expose(): boolean {
+    return true;
+  }
+}

@@ -56,6 +56,64 @@ export interface TurnRecord {
   /** Present only when the deployment opts in to storing user text (LOG_TURN_TEXT=true). */
   text?: string;
   idempotency_key?: string;
+  /** API Gateway's request time (epoch ms) and request id: the turn queue's order (turn-queue.ts). */
+  arrived_at?: number;
+  request_id?: string;
+  /** Fence of the lease under which the turn committed. */
+  fence?: number;
+}
+
+/** How overlapping turns of one conversation are handled (`X-Multitask-Strategy`). */
+export type MultitaskStrategy = 'enqueue' | 'reject';
+export const MULTITASK_STRATEGIES: readonly MultitaskStrategy[] = ['enqueue', 'reject'];
+
+/**
+ * Commit facts kept on the state item beside the conversation (not part of ConversationState): the fencing
+ * marks of the turn queue and the last committed turn's record, from which a missing turn item is repaired.
+ */
+export interface CommitMarks {
+  /** Fence of the last committed turn (0: none under the queue yet). */
+  served: number;
+  /** Highest fence that claimed the state; a successor taking over an expired lease raises it first. */
+  fence: number;
+  /** The last committed turn's record (turn-log repair). */
+  lastTurn?: TurnRecord;
+}
+
+/** One turn's place in its conversation's queue. */
+export interface TurnTicket {
+  conversationId: string;
+  /** API Gateway's request time (epoch ms): the order of the queue. */
+  arrivedAt: number;
+  /** The request's id: breaks ties of `arrivedAt` stably. */
+  requestId: string;
+  strategy: MultitaskStrategy;
+  /** Epoch ms after which the turn may no longer start (→ TurnNotStartedError). */
+  startBy: number;
+}
+
+/** The right to run one turn of a conversation (turn-queue.ts). */
+export interface TurnLease {
+  /** Fencing token: the commit is refused once a later lease fenced the state. */
+  fence: number;
+  /** Fence of the lease before this one; a state whose `served` equals it is current. */
+  previousFence: number;
+  /** Milliseconds spent waiting for earlier turns. */
+  waitedMs: number;
+  /** Turns ahead of this one when it joined the queue (0: it started at once). */
+  ahead: number;
+  /** Give the conversation back without a commit (a failed turn). Never throws. */
+  release(): Promise<void>;
+}
+
+/** Orders overlapping turns of one conversation (enqueue) or refuses them (reject). */
+export interface TurnQueue {
+  /**
+   * Wait for this turn's place (enqueue) or fail at once when the conversation is busy (reject →
+   * TurnConflictError). `knownServed` is the `served` mark of the state this container holds (a hint).
+   * Throws TurnNotStartedError when the turn cannot start by `ticket.startBy`.
+   */
+  acquire(ticket: TurnTicket, knownServed: number | null): Promise<TurnLease>;
 }
 
 export interface ConversationStore {
@@ -70,7 +128,9 @@ export interface ConversationStore {
     previous: StoredConversation | null;
     next: ConversationState;
     turn: TurnRecord;
-  }): Promise<{ version: number }>;
+    /** Lease of the turn queue: the write is refused (VersionConflictError) once a later lease fenced the state. */
+    fence?: number;
+  }): Promise<{ version: number; turnLog?: TurnLogOutcome }>;
   /**
    * Read-modify-write with retry on conflict (checkpoint generator, history agent, operator resume).
    * `mutate` returns the new state, or null to leave it unchanged. Returns the resulting stored value,
@@ -83,6 +143,23 @@ export interface ConversationStore {
   ): Promise<StoredConversation | null>;
   /** Most recent turns first. */
   listTurns(conversationId: string, limit?: number): Promise<TurnRecord[]>;
+  /**
+   * Turn queue takeover (optional): raise the state's fence so an expired holder can never commit; returns
+   * the state as it is now (null: no conversation). VersionConflictError when a later fence already did.
+   */
+  fence?(conversationId: string, fence: number): Promise<StoredConversation | null>;
+  /** One committed turn's record (strongly consistent), or null (optional; exactly-once checks). */
+  getTurn?(conversationId: string, turn: number): Promise<TurnRecord | null>;
+  /** Sweep: write the last committed turn's missing TURN item from the state's record; the turn repaired, or null. */
+  repairTurnLog?(conversationId: string): Promise<number | null>;
+}
+
+/** How the turn log fared in a commit (the handler turns it into metrics). */
+export interface TurnLogOutcome {
+  /** TURN#<turn> of this commit is written. False: a gap, repaired by the next commit (counted). */
+  logged: boolean;
+  /** A missing TURN item of the previous turn this commit found and wrote from the state's record. */
+  repairedTurn?: number;
 }
 
 /** Which agents run this turn and which are skipped because their breaker is open. */

@@ -79,6 +79,8 @@ export interface StoredConversation {
   version: number;
   /** Where the read was served from: the warm in-container cache or the table. */
   source: 'cache' | 'table';
+  /** Turn-queue fencing marks and the last turn's record, when the store keeps them (ports.ts CommitMarks). */
+  marks?: { served: number; fence: number; lastTurn?: unknown };
 }
 
 /** How many recent turns the rolling context keeps verbatim (AgentContext allows up to 10). */

@@ -6,7 +6,7 @@ import type { Clock } from './ports.js';
 
 /** The steps of a turn, in order. `total` is measured from the request's start. */
 export const TURN_STEPS = ['state', 'checkpoints', 'agents', 'response', 'persist'] as const;
-export type TurnStep = (typeof TURN_STEPS)[number] | 'dispatch' | 'total';
+export type TurnStep = (typeof TURN_STEPS)[number] | 'dispatch' | 'queue' | 'total';
 
 /** Collects step durations; a step measured twice (e.g. a re-run after a conflict) accumulates. */
 export class TurnTimer {

@@ -24,9 +24,11 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parseJsonBody, parseOrchestratorQuery, parseResumeRequest, type AcceptedValues } from '../contracts/api.js';
 import { DomainError, RequestValidationError } from '../core/errors.js';
-import { StoreUnavailableError } from '../core/ports.js';
+import { MULTITASK_STRATEGIES, StoreUnavailableError, type MultitaskStrategy } from '../core/ports.js';
 import type { IdempotencyStore, StoredHttpResponse } from '../adapters/idempotency.js';
 import { orchestrateTurn, type TurnDeps } from './turn.js';
+import { AlreadyCommittedError, type TurnArrival } from './turn-lease.js';
+import { preparer, replayed, resolvePrepared } from './exactly-once.js';
 import { inspectConversation, resumeConversation } from './operator.js';
 import { bodyText, header, json, problem, type HttpResult } from './http.js';
 import { listConversationsRoute, turnLogRoute } from './browse.js';
@@ -55,6 +57,17 @@ export interface OrchestrateDeps extends TurnDeps {
   cacheStats?: () => Record<string, number>;
   /** Operator list and turn log (GET /conversations, GET /conversations/{id}/turns). */
   browser?: ConversationBrowser;
+  /** Strategy for overlapping turns when a request names none (`X-Multitask-Strategy`). Default `enqueue`. */
+  multitaskStrategy?: MultitaskStrategy;
+}
+
+const STRATEGY_HEADER = 'X-Multitask-Strategy';
+
+/** The queue's ticket facts: API Gateway's request time and id (ties of the time are broken by the id). */
+function arrivalOf(event: APIGatewayProxyEvent, started: number, strategy: MultitaskStrategy): TurnArrival {
+  const ctx = event.requestContext as Partial<APIGatewayProxyEvent['requestContext']> | undefined;
+  const at = typeof ctx?.requestTimeEpoch === 'number' && Number.isFinite(ctx.requestTimeEpoch) ? ctx.requestTimeEpoch : started;
+  return { at, requestId: ctx?.requestId ?? `local-${started}-${Math.random().toString(36).slice(2)}`, strategy };
 }
 
 type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics) => Promise<HttpResult>;
@@ -80,18 +93,30 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
   const query = parsed.value;
   log.appendKeys({ conversation_id: query.conversation_id, call_log_id: query.call_log_id });
 
+  const strategyHeader = header(event, STRATEGY_HEADER)?.trim().toLowerCase();
+  if (strategyHeader !== undefined && !(MULTITASK_STRATEGIES as readonly string[]).includes(strategyHeader)) {
+    return problem(400, 'invalid request', STRATEGY_HEADER, `must be one of ${MULTITASK_STRATEGIES.join(', ')}`);
+  }
+  const arrival = arrivalOf(event, started, (strategyHeader as MultitaskStrategy | undefined) ?? deps.multitaskStrategy ?? 'enqueue');
+
   const key = header(event, 'Idempotency-Key');
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     return problem(400, 'invalid request', 'Idempotency-Key', 'must be 1-128 characters of letters, digits, . _ : -');
   }
   const idem = key !== undefined ? deps.idempotency : undefined;
+  let owner: string | undefined;
+  let prior: { turn: number; response: StoredHttpResponse } | undefined;
   if (idem && key) {
     const hash = createHash('sha256').update(JSON.stringify(canonical(query))).digest('hex');
     const begun = await idem.begin(key, hash);
-    if (begun.kind === 'replay') {
-      metrics.addMetric('IdempotentReplay', MetricUnit.Count, 1);
-      return { ...begun.response, headers: { ...begun.response.headers, 'idempotent-replayed': 'true' } };
+    if (begun.kind === 'replay') return replayed(begun.response, metrics);
+    if (begun.kind === 'prepared') {
+      const decided = await resolvePrepared(deps.store, idem, key, hash, begun, metrics);
+      if (decided.kind === 'answer') return decided.result;
+      owner = decided.owner;
+      prior = { turn: begun.turn, response: begun.response };
     }
+    if (begun.kind === 'new') owner = begun.owner;
     if (begun.kind === 'mismatch') {
       return problem(422, 'idempotency key reused', 'Idempotency-Key', 'this key was already used with a different request body');
     }
@@ -102,7 +127,14 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
 
   let result: HttpResult;
   try {
-    const outcome = await orchestrateTurn(deps, query, { requestStartedAt: started, idempotencyKey: key });
+    const prepare = idem && key && owner !== undefined ? preparer(idem, key, owner, query.conversation_id) : undefined;
+    const outcome = await orchestrateTurn(deps, query, {
+      requestStartedAt: started,
+      idempotencyKey: key,
+      arrival,
+      ...(prior ? { priorAttempt: { turn: prior.turn } } : {}),
+      ...(prepare ? { prepare } : {}),
+    });
     result = json(200, outcome.response, { 'server-timing': outcome.serverTiming });
     const r = outcome.response;
     metrics.addMetric('TurnLatency', MetricUnit.Milliseconds, deps.clock.now() - started);
@@ -111,15 +143,32 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
       .flat()
       .filter((a) => a.status === 'error' || a.status === 'timeout').length;
     if (failed) metrics.addMetric('AgentFailures', MetricUnit.Count, failed);
+    if (outcome.queue) {
+      metrics.addMetric('QueueWait', MetricUnit.Milliseconds, outcome.queue.waitedMs);
+      if (outcome.queue.ahead > 0) metrics.addMetric('TurnsQueued', MetricUnit.Count, 1);
+    }
+    // A committed turn whose TURN item is missing, until a later commit repairs it from the state's record.
+    if (outcome.turnLog && !outcome.turnLog.logged) metrics.addMetric('TurnLogGap', MetricUnit.Count, 1);
+    if (outcome.turnLog?.repairedTurn !== undefined) {
+      metrics.addMetric('TurnLogGapRepaired', MetricUnit.Count, 1);
+      log.warn('turn log gap repaired', { turn: outcome.turnLog.repairedTurn });
+    }
     log.info('turn committed', {
       requires_human: r.requires_human,
       is_paused: r.is_paused,
       agents: Object.fromEntries(Object.entries(r.sync_agent_results).map(([n, rs]) => [n, rs.map((x) => x.status).join(',')])),
       timing_metrics: r.timing_metrics,
+      turn: outcome.turn,
+      ...(outcome.queue ? { queue: outcome.queue, strategy: arrival.strategy } : {}),
       ...(deps.cacheStats ? { cache: deps.cacheStats() } : {}),
     });
   } catch (err) {
-    if (idem && key) await idem.abandon(key).catch(() => undefined);
+    if (err instanceof AlreadyCommittedError && prior && idem && key) {
+      // A resend of a turn that is committed after all: its stored answer, nothing applied twice.
+      await idem.complete(key, prior.response).catch(() => undefined);
+      return replayed(prior.response, metrics);
+    }
+    if (idem && key) await idem.abandon(key, owner).catch(() => undefined);
     throw err;
   }
   if (idem && key) {

@@ -20,8 +20,10 @@ import {
   getDocumentClient,
   getEvaluationCache,
   getIdempotencyStore,
+  getTurnQueue,
   getWarmCacheStats,
 } from '../adapters/conversation-store.js';
+import { MULTITASK_STRATEGIES, type MultitaskStrategy } from '../core/ports.js';
 import { flattenCacheStats } from '../adapters/warm-cache.js';
 import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
 import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
@@ -41,6 +43,15 @@ function required(name: string): string {
   const v = process.env[name];
   if (!v) throw new MissingSettingError(`environment variable ${name} is required`);
   return v;
+}
+
+/** MULTITASK_STRATEGY (CDK context `multitaskStrategy`): the default for requests that name none. */
+function multitaskStrategy(): MultitaskStrategy {
+  const v = process.env.MULTITASK_STRATEGY ?? 'enqueue';
+  if (!(MULTITASK_STRATEGIES as readonly string[]).includes(v)) {
+    throw new MissingSettingError(`environment variable MULTITASK_STRATEGY must be one of ${MULTITASK_STRATEGIES.join(', ')}, got "${v}"`);
+  }
+  return v as MultitaskStrategy;
 }
 
 const logger = new Logger({ serviceName: 'orchestrator' });
@@ -78,7 +89,10 @@ export const handler = createOrchestrateHandler({
   config: {
     storeTurnText: process.env.STORE_TURN_TEXT === 'true',
     turnBudgetMs: Number(process.env.TURN_BUDGET_MS ?? 27_000),
+    queueRunReserveMs: Number(process.env.QUEUE_RUN_RESERVE_MS ?? 5_000),
   },
+  queue: getTurnQueue(),
+  multitaskStrategy: multitaskStrategy(),
   evaluationCache: getEvaluationCache(),
   selectableServices: selectableServices(registry),
   idempotency: getIdempotencyStore(),

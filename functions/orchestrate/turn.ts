@@ -24,6 +24,7 @@ import type { OrchestratorQuery, OrchestratorResponse } from '../contracts/api.j
 import {
   ConversationNotFoundError,
   InconsistentTaskStackError,
+  LeaseLostError,
   TurnConflictError,
   UnknownPlanError,
 } from '../core/errors.js';
@@ -38,8 +39,11 @@ import {
   type ConversationStore,
   type FanoutResult,
   type KeyValueCache,
+  type TurnLogOutcome,
+  type TurnQueue,
   type TurnRecord,
 } from '../core/ports.js';
+import { AlreadyCommittedError, findCommittedTurn, holdConversation, type HeldConversation, type TurnArrival } from './turn-lease.js';
 import { routeResponder } from '../core/routing.js';
 import { migrateState, newConversation, type ConversationState, type StoredConversation } from '../core/state.js';
 import {
@@ -86,7 +90,11 @@ export interface TurnDeps {
     storeTurnText: boolean;
     /** Milliseconds from the request's start by which the turn must answer (sets the fan-out deadline). */
     turnBudgetMs: number;
+    /** Of the budget, what a queued turn keeps for running once it starts (default 5000 ms): it must start by budget − this. */
+    queueRunReserveMs?: number;
   };
+  /** Turn queue (double texting, turn-queue.ts). Without it overlapping turns race on the version condition (409). */
+  queue?: TurnQueue;
   /** Checkpoint evaluation cache (seed policy: 1 minute). Optional: without it nothing is cached. */
   evaluationCache?: KeyValueCache<CachedEvaluation>;
   /**
@@ -108,6 +116,14 @@ export interface TurnMeta {
   /** Epoch ms (deps.clock) when the request arrived: `total` timing and the turn deadline count from it. */
   requestStartedAt: number;
   idempotencyKey?: string | undefined;
+  /** API Gateway's request time, id and the multitask strategy: the turn queue's ticket (used with deps.queue). */
+  arrival?: TurnArrival;
+  /** An earlier attempt with this Idempotency-Key prepared turn N: if N is committed, do not run it again. */
+  priorAttempt?: { turn: number };
+  /** Called with the answer just before the commit (exactly-once: the answer is stored first). May throw to abort. */
+  prepare?: (answer: OrchestratorResponse, turn: number) => Promise<void>;
+  /** Set by the turn queue: the lease's fencing token for the commit. */
+  fence?: number;
 }
 
 /** What the handler answers with. */
@@ -120,6 +136,10 @@ export interface TurnOutcome {
   /** Number of this turn (1-based). */
   turn: number;
   responder: ResponderName;
+  /** The queue's view of the turn (when deps.queue is used). */
+  queue?: { waitedMs: number; ahead: number; fence: number };
+  /** How the turn log fared (gap left / previous gap repaired). */
+  turnLog?: TurnLogOutcome;
 }
 
 interface RunResult {
@@ -130,6 +150,7 @@ interface RunResult {
   fanout: FanoutResult | null;
   /** What the agents were given this turn (null when paused or agents were reused). */
   input?: AgentTurnInput | null;
+  turnLog?: TurnLogOutcome;
 }
 
 interface ReusableAgents {
@@ -146,23 +167,48 @@ interface ReusableAgents {
  */
 export async function orchestrateTurn(deps: TurnDeps, query: OrchestratorQuery, meta: TurnMeta): Promise<TurnOutcome> {
   const timer = new TurnTimer(deps.clock, meta.requestStartedAt);
-  const loaded = await timer.time('state', () => deps.store.get(query.conversation_id));
+  let loaded = await timer.time('state', () => deps.store.get(query.conversation_id));
+  let held: HeldConversation | null = null;
+  if (deps.queue && meta.arrival) {
+    const startBy = meta.requestStartedAt + deps.config.turnBudgetMs - (deps.config.queueRunReserveMs ?? 5000);
+    held = await holdConversation({ store: deps.store, queue: deps.queue, clock: deps.clock }, query, meta.arrival, startBy, loaded);
+    timer.add('queue', held.lease.waitedMs);
+    loaded = held.loaded;
+  }
   let result: RunResult;
   let reusable: ReusableAgents | null = null;
+  let committed = false;
   try {
-    result = await runTurn(deps, query, meta, timer, loaded, null, (r) => (reusable = r));
-  } catch (err) {
-    if (!(err instanceof VersionConflictError)) throw err;
-    if (loaded?.source !== 'cache') throw new TurnConflictError(query.conversation_id);
-    const fresh = await timer.time('state', () =>
-      deps.store.get(query.conversation_id, { consistent: true, bypassCache: true }),
-    );
-    try {
-      result = await runTurn(deps, query, meta, timer, fresh, reusable, () => undefined);
-    } catch (again) {
-      if (again instanceof VersionConflictError) throw new TurnConflictError(query.conversation_id);
-      throw again;
+    if (held && meta.priorAttempt && meta.idempotencyKey !== undefined) {
+      // Exactly-once: under the lease, a turn this key already committed is answered, never applied again.
+      if (await findCommittedTurn(deps.store, query.conversation_id, meta.priorAttempt.turn, meta.idempotencyKey, loaded)) {
+        throw new AlreadyCommittedError(query.conversation_id, meta.priorAttempt.turn);
+      }
     }
+    const runMeta = held ? { ...meta, fence: held.lease.fence } : meta;
+    try {
+      result = await runTurn(deps, query, runMeta, timer, loaded, null, (r) => (reusable = r));
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      if (held === null && loaded?.source !== 'cache') throw new TurnConflictError(query.conversation_id);
+      // Stale cache, or (holding the conversation) a background writer: re-read and re-run, reusing the agents.
+      for (let attempt = 1; ; attempt++) {
+        const fresh = await timer.time('state', () =>
+          deps.store.get(query.conversation_id, { consistent: true, bypassCache: true }),
+        );
+        if (held && (fresh?.marks?.fence ?? 0) > held.lease.fence) throw new LeaseLostError(query.conversation_id);
+        try {
+          result = await runTurn(deps, query, runMeta, timer, fresh, reusable, () => undefined);
+          break;
+        } catch (again) {
+          if (!(again instanceof VersionConflictError)) throw again;
+          if (held === null || attempt >= 3) throw new TurnConflictError(query.conversation_id);
+        }
+      }
+    }
+    committed = true;
+  } finally {
+    if (held && !committed) await held.lease.release();
   }
 
   const { applied, next, version, selection } = result;
@@ -191,6 +237,8 @@ export async function orchestrateTurn(deps: TurnDeps, query: OrchestratorQuery, 
     version,
     turn: next.turn_count,
     responder: applied.responder,
+    ...(held ? { queue: { waitedMs: held.lease.waitedMs, ahead: held.lease.ahead, fence: held.lease.fence } } : {}),
+    ...(result.turnLog ? { turnLog: result.turnLog } : {}),
   };
 }
 
@@ -288,10 +336,32 @@ async function runTurn(
   // Opt-in text storage keeps the redacted text only (privacy fails closed).
   if (deps.config.storeTurnText) turn.text = safeUserText(query.text, fanout?.agents ?? {});
   if (meta.idempotencyKey !== undefined) turn.idempotency_key = meta.idempotencyKey;
+  if (meta.arrival) {
+    turn.arrived_at = meta.arrival.at;
+    turn.request_id = meta.arrival.requestId;
+  }
+  if (meta.fence !== undefined) turn.fence = meta.fence;
 
   try {
-    const { version } = await timer.time('persist', () => deps.store.commitTurn({ previous: loaded, next, turn }));
-    return { applied, next, version, selection, fanout, input };
+    if (meta.prepare) {
+      // Exactly-once: the answer is stored (with its turn number) before the commit that makes it true.
+      const predicted = Object.fromEntries((selection?.async ?? []).map((a) => [a, { status: 'scheduled' }]));
+      const answer = buildResponse(query, applied, fanout, next.is_paused ? {} : predicted);
+      answer.timing_metrics = timer.snapshot();
+      await meta.prepare(answer, next.turn_count);
+    }
+    const committed = await timer.time('persist', () =>
+      deps.store.commitTurn({ previous: loaded, next, turn, ...(meta.fence !== undefined ? { fence: meta.fence } : {}) }),
+    );
+    return {
+      applied,
+      next,
+      version: committed.version,
+      selection,
+      fanout,
+      input,
+      ...(committed.turnLog ? { turnLog: committed.turnLog } : {}),
+    };
   } finally {
     await recording;
   }
