@@ -107,7 +107,8 @@ describe('DynamoConversationStore on dynalite', () => {
       .filter(Boolean)
       .map((placeholder) => input.ExpressionAttributeNames[placeholder]);
     // list_pk/list_sk: the operator list index (keys.ts) moves with updated_at in the same request.
-    expect(setTargets.sort()).toEqual(['context', 'expires_at', 'is_paused', 'list_pk', 'list_sk', 'turn_count', 'updated_at', 'version']);
+    // last_turn: the commit keeps the turn's record on the state item (turn-log repair, commit-marks.ts).
+    expect(setTargets.sort()).toEqual(['context', 'expires_at', 'is_paused', 'last_turn', 'list_pk', 'list_sk', 'turn_count', 'updated_at', 'version']);
     expect(removeTargets).toEqual(['channel']);
     expect(input.ConditionExpression).toBe('#version = :read');
     expect(input.ExpressionAttributeValues[':read']).toBe(1);
@@ -179,7 +180,7 @@ describe('DynamoConversationStore on dynalite', () => {
     expect(one.sent.filter((c) => c.operation === 'GetItem')).toHaveLength(1);
     // Re-applying on the fresh read succeeds as turn 3.
     const s3 = applyTurn(fresh.state, 'from one');
-    await expect(one.store.commitTurn({ previous: fresh, next: s3, turn: turnRecord(s3, 'one') })).resolves.toEqual({ version: 3 });
+    await expect(one.store.commitTurn({ previous: fresh, next: s3, turn: turnRecord(s3, 'one') })).resolves.toMatchObject({ version: 3 });
   });
 
   it('update() re-reads and re-applies under contention until every mutation is in', async () => {

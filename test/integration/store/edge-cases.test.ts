@@ -58,7 +58,7 @@ describe('turn log after the state write', () => {
     failTurnPuts = true;
     const read = (await store.get('gap-1'))!;
     const s2 = applyTurn(read.state);
-    await expect(store.commitTurn({ previous: read, next: s2, turn: turnRecord(s2) })).resolves.toEqual({ version: 2 });
+    await expect(store.commitTurn({ previous: read, next: s2, turn: turnRecord(s2) })).resolves.toMatchObject({ version: 2 });
     expect(store.counters.turnLogFailures).toBe(1);
     expect(reports).toEqual([{ conversation_id: 'gap-1', turn: 2, error: 'ProvisionedThroughputExceededException' }]);
     expect(await raw('gap-1')).toMatchObject({ turn_count: 2, version: 2 });
@@ -127,7 +127,7 @@ describe('legacy items', () => {
     expect(read.state.task_stack[0]!.checkpoints[0]!.checkpoint_id).toBe('goal');
 
     const next = applyTurn(read.state);
-    await expect(store.commitTurn({ previous: read, next, turn: turnRecord(next) })).resolves.toEqual({ version: 1 });
+    await expect(store.commitTurn({ previous: read, next, turn: turnRecord(next) })).resolves.toMatchObject({ version: 1 });
     const item = (await raw('legacy-1'))!;
     expect(item).toMatchObject({ version: 1, schema_version: 1, turn_count: 4 });
     for (const gone of ['tasks', 'paused', 'summary', 'history']) expect(item).not.toHaveProperty(gone);
@@ -163,6 +163,6 @@ describe('container factory (conversation-store.ts)', () => {
     expect(evaluations.get('cp')).toEqual({ complete: true });
 
     const idem = factory.getIdempotencyStore();
-    expect(await idem.begin('factory-key', 'h')).toEqual({ kind: 'new' });
+    expect(await idem.begin('factory-key', 'h')).toMatchObject({ kind: 'new' });
   });
 });

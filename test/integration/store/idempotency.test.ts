@@ -32,7 +32,7 @@ describe('DynamoIdempotencyStore', () => {
   });
 
   it('replays a completed request with the same body, and stores it under IDEMPOTENCY#<key>', async () => {
-    expect(await store.begin('key-replay', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-replay', h1)).toMatchObject({ kind: 'new' });
     await store.complete('key-replay', response);
     expect(await store.begin('key-replay', h1)).toEqual({ kind: 'replay', response });
     const item = await db.client.send(new GetCommand({ TableName: db.tableName, Key: { pk: 'T#local#IDEMPOTENCY#default#key-replay', sk: 'REQUEST' } }));
@@ -40,17 +40,17 @@ describe('DynamoIdempotencyStore', () => {
   });
 
   it('reports a mismatch when the same key comes with another body (completed or in flight)', async () => {
-    expect(await store.begin('key-mismatch', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-mismatch', h1)).toMatchObject({ kind: 'new' });
     expect(await store.begin('key-mismatch', h2)).toEqual({ kind: 'mismatch' });
     await store.complete('key-mismatch', response);
     expect(await store.begin('key-mismatch', h2)).toEqual({ kind: 'mismatch' });
   });
 
   it('reports in_flight for a duplicate while the first is running, until its lease runs out', async () => {
-    expect(await store.begin('key-flight', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-flight', h1)).toMatchObject({ kind: 'new' });
     expect(await store.begin('key-flight', h1)).toEqual({ kind: 'in_flight' });
     clock.ms += 31_000; // the first request crashed: its lease expired
-    expect(await store.begin('key-flight', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-flight', h1)).toMatchObject({ kind: 'new' });
     expect(await store.begin('key-flight', h1)).toEqual({ kind: 'in_flight' });
   });
 
@@ -61,19 +61,19 @@ describe('DynamoIdempotencyStore', () => {
   });
 
   it('abandon frees the key for a retry, but never deletes a completed response', async () => {
-    expect(await store.begin('key-abandon', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-abandon', h1)).toMatchObject({ kind: 'new' });
     await store.abandon('key-abandon');
-    expect(await store.begin('key-abandon', h2)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-abandon', h2)).toMatchObject({ kind: 'new' });
     await store.complete('key-abandon', response);
     await store.abandon('key-abandon');
     expect(await store.begin('key-abandon', h2)).toEqual({ kind: 'replay', response });
   });
 
   it('a completed record past its retention is treated as new (DynamoDB TTL deletes lazily)', async () => {
-    expect(await store.begin('key-old', h1)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-old', h1)).toMatchObject({ kind: 'new' });
     await store.complete('key-old', response);
     clock.ms += 3_601_000;
-    expect(await store.begin('key-old', h2)).toEqual({ kind: 'new' });
+    expect(await store.begin('key-old', h2)).toMatchObject({ kind: 'new' });
   });
 
   it('rejects unusable keys by name', async () => {
