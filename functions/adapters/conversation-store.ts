@@ -3,7 +3,8 @@
  * created on first use at module scope so every warm invocation of the Lambda reuses them.
  *
  * Env: TABLE_NAME (required), STATE_RETENTION_DAYS (default 30), IDEMPOTENCY_TTL_SECONDS (default 86400),
- * IDEMPOTENCY_IN_PROGRESS_SECONDS (default 60), QUEUE_LEASE_MS (turn queue lease, default 30000), cache limits
+ * IDEMPOTENCY_IN_PROGRESS_SECONDS (default 60), QUEUE_LEASE_MS (turn queue lease, default 30000), QUEUE_SETTLE_MS
+ * (a queued turn's settle time after its arrival, default 150), cache limits
  * (see warm-cache.ts). The endpoint comes from the
  * SDK's standard AWS_ENDPOINT_URL_DYNAMODB (the local stack points it at dynalite).
  */
@@ -86,6 +87,7 @@ export function getTurnQueue(): DynamoTurnQueue {
     tableName: tableName(),
     clock: systemClock,
     leaseMs: positiveNumber('QUEUE_LEASE_MS', DEFAULT_LEASE_MS),
+    settleMs: Number(process.env.QUEUE_SETTLE_MS ?? 150),
     retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
   });
   return turnQueue;

@@ -27,8 +27,12 @@
  *                and every commit is conditioned on `q_fence <= its fence`: the old holder can never commit.
  *   failure      a holder that fails before its commit releases (REMOVE holder, on its own fence).
  *
- * Order: turns that overlap in the queue start in (API Gateway request time, request id) order. A request
- * that reaches the queue only after a later-arriving one already started (e.g. a slow cold start) runs next.
+ * Order: turns that overlap in the queue start in (API Gateway request time, request id) order. A queued turn
+ * claims no earlier than `settleMs` (default 150 ms) after its own arrival, so an earlier message that reached
+ * another container a moment later (scheduling jitter) still joins before it; this costs nothing when the
+ * holder takes longer than that anyway, and the uncontended path never waits. A request that reaches the
+ * queue only after a later-arriving one already started (e.g. a cold start slower than the settle time) runs
+ * next; it cannot be ordered before a turn that already committed.
  * The lease (default 30 s) outlasts the orchestrate function's 29 s timeout, so a live holder never loses it.
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -52,6 +56,8 @@ export interface DynamoTurnQueueOptions {
   pollMs?: { first: number; max: number };
   /** Days the lease item is kept after its last write (TTL). Default 30. */
   retentionDays?: number;
+  /** A queued turn claims no earlier than this long after its arrival (see the header). Default 150 ms. */
+  settleMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -101,6 +107,7 @@ export class DynamoTurnQueue implements TurnQueue {
   private readonly leaseMs: number;
   private readonly poll: { first: number; max: number };
   private readonly retentionSeconds: number;
+  private readonly settleMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(options: DynamoTurnQueueOptions) {
@@ -111,6 +118,7 @@ export class DynamoTurnQueue implements TurnQueue {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.poll = options.pollMs ?? { first: 15, max: 250 };
     this.retentionSeconds = Math.round((options.retentionDays ?? 30) * 86_400);
+    this.settleMs = options.settleMs ?? 150;
     this.sleep = options.sleep ?? defaultSleep;
   }
 
@@ -201,6 +209,13 @@ export class DynamoTurnQueue implements TurnQueue {
       }
       const waiting = Object.entries(view.q).filter(([id, e]) => id === me || e.until >= now);
       const position = waiting.filter(([id, e]) => id !== me && before(e, mine)).length;
+      const settled = ticket.arrivedAt + this.settleMs;
+      if (position === 0 && now < settled && now < ticket.startBy) {
+        // Next in line, but messages that arrived just before this one may still be on their way in.
+        await this.sleep(Math.min(settled, ticket.startBy) - now);
+        view = await this.readView(ticket.conversationId);
+        continue;
+      }
       if (position === 0 && (await this.isFree(ticket.conversationId, view, now))) {
         const fence = await this.claimFromView(ticket, view, me);
         if (fence !== null) return this.lease(ticket, fence, started, ahead);

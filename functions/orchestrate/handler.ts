@@ -89,7 +89,7 @@ export const handler = createOrchestrateHandler({
   config: {
     storeTurnText: process.env.STORE_TURN_TEXT === 'true',
     turnBudgetMs: Number(process.env.TURN_BUDGET_MS ?? 27_000),
-    queueRunReserveMs: Number(process.env.QUEUE_RUN_RESERVE_MS ?? 5_000),
+    queueRunReserveMs: Number(process.env.QUEUE_RUN_RESERVE_MS ?? 3_000),
   },
   queue: getTurnQueue(),
   multitaskStrategy: multitaskStrategy(),

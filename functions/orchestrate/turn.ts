@@ -90,7 +90,7 @@ export interface TurnDeps {
     storeTurnText: boolean;
     /** Milliseconds from the request's start by which the turn must answer (sets the fan-out deadline). */
     turnBudgetMs: number;
-    /** Of the budget, what a queued turn keeps for running once it starts (default 5000 ms): it must start by budget − this. */
+    /** Of the budget, what a queued turn keeps for running once it starts (default 3000 ms): it must start by budget − this. */
     queueRunReserveMs?: number;
   };
   /** Turn queue (double texting, turn-queue.ts). Without it overlapping turns race on the version condition (409). */
@@ -170,7 +170,7 @@ export async function orchestrateTurn(deps: TurnDeps, query: OrchestratorQuery, 
   let loaded = await timer.time('state', () => deps.store.get(query.conversation_id));
   let held: HeldConversation | null = null;
   if (deps.queue && meta.arrival) {
-    const startBy = meta.requestStartedAt + deps.config.turnBudgetMs - (deps.config.queueRunReserveMs ?? 5000);
+    const startBy = meta.requestStartedAt + deps.config.turnBudgetMs - (deps.config.queueRunReserveMs ?? 3000);
     held = await holdConversation({ store: deps.store, queue: deps.queue, clock: deps.clock }, query, meta.arrival, startBy, loaded);
     timer.add('queue', held.lease.waitedMs);
     loaded = held.loaded;
