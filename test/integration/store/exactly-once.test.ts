@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, type DynaliteHandle } from '../../support/dynalite.js';
 import { DEFAULT_TENANT, SK, conversationPk, turnSk } from '../../../functions/adapters/keys.js';
-import { container, context, headerOf, item, post, query, turnLog } from './queue-support.js';
+import { ShiftedClock, container, context, headerOf, item, post, query, turnLog } from './queue-support.js';
 
 let db: DynaliteHandle;
 beforeAll(async () => {
@@ -57,18 +57,20 @@ describe('exactly-once per Idempotency-Key', () => {
   });
 
   it('crash after the answer was prepared but before the commit → the resend applies the turn exactly once', async () => {
-    const a = container(db, { leaseMs: 200, inProgressSeconds: 0.3 });
-    const b = container(db, { leaseMs: 200, inProgressSeconds: 0.3 });
+    const clock = new ShiftedClock();
+    const a = container(db, { clock });
+    const b = container(db, { clock });
     expect((await b.handler(post(query('x-prep', 'p0'), { at: 1, requestId: 'p0' }), context)).statusCode).toBe(200);
     a.faults.crashAfter = (op, input) => op === 'UpdateItem' && String(input['UpdateExpression'] ?? '').includes(':prepared');
     const key = { 'Idempotency-Key': 'key-prep-1' };
     expect((await a.handler(post(query('x-prep', 'p1'), { at: 2, requestId: 'p1' }, key), context)).statusCode).toBe(500);
     expect((await item(db, 'x-prep'))?.['turn_count']).toBe(1);
 
-    // While the crashed attempt's time runs: in progress. Afterwards: taken over and applied once.
+    // While the crashed attempt's time runs: in progress. Afterwards (a minute later: its idempotency time and
+    // its lease on the conversation ran out): taken over, the crashed holder fenced, the turn applied once.
     const early = await b.handler(post(query('x-prep', 'p1'), { at: 3, requestId: 'p2' }, key), context);
     expect(early.statusCode).toBe(409);
-    await new Promise((r) => setTimeout(r, 400));
+    clock.offset += 61_000;
     const resent = await b.handler(post(query('x-prep', 'p1'), { at: 4, requestId: 'p3' }, key), context);
     expect(resent.statusCode).toBe(200);
     expect(headerOf(resent, 'idempotent-replayed')).toBeUndefined();

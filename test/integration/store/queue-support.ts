@@ -18,7 +18,7 @@ import { listPlanIds, PlanCatalogCheckpointSource } from '../../../functions/cor
 import { createOrchestrateHandler } from '../../../functions/orchestrate/app.js';
 import type { AgentFanout, Clock } from '../../../functions/core/ports.js';
 
-export const clock: Clock = { now: () => Date.now() };
+const systemClock: Clock = { now: () => Date.now() };
 export const context = { awsRequestId: 'req', functionName: 'orchestrate', getRemainingTimeInMillis: () => 25_000 } as Context;
 
 /** A promise a test opens when it wants. */
@@ -65,10 +65,21 @@ export interface ContainerOptions {
   inProgressSeconds?: number;
   multitaskStrategy?: 'enqueue' | 'reject';
   turnBudgetMs?: number;
+  /** The container's clock (leases, idempotency times, budgets); default the system clock. */
+  clock?: Clock;
+}
+
+/** A clock a test can move forward (the time every container sees), without waiting. */
+export class ShiftedClock implements Clock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
 }
 
 /** One Lambda container: its own client, warm cache, store, queue, idempotency and handler. */
 export function container(db: DynaliteHandle, options: ContainerOptions = {}) {
+  const clock = options.clock ?? systemClock;
   const client = newDocumentClient(db.endpoint);
   const faults = injectFaults(client);
   const store = new DynamoConversationStore({ client, tableName: db.tableName, cache: new WarmCache(), retentionDays: 30, clock, sleep: async () => undefined });
