@@ -65,7 +65,8 @@ function meter(client: DynamoDBDocumentClient, m: Meter): void {
 function container(db: DynaliteHandle, m: Meter, options: { queue: boolean; agentMs: number; keyedProtocol?: 'old' | 'new' }) {
   const client = newDocumentClient(db.endpoint);
   meter(client, m);
-  const store = new DynamoConversationStore({ client, tableName: db.tableName, cache: new WarmCache(), retentionDays: 30, clock });
+  // The baseline is the previous protocol: no queue, no turn-log check, no prepared answer.
+  const store = new DynamoConversationStore({ client, tableName: db.tableName, cache: new WarmCache(), retentionDays: 30, clock, checkTurnLog: options.queue });
   const fanout = new FakeFanout();
   const run = fanout.run.bind(fanout);
   fanout.run = async (args) => {

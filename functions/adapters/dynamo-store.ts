@@ -202,6 +202,11 @@ export interface DynamoConversationStoreOptions {
   /** Sleep used between retries; injectable for tests. */
   sleep?: (ms: number) => Promise<void>;
   /**
+   * Check on each commit that the previous turn's TURN item exists when this container did not write it, and
+   * write it from the state's record if not (default true; false only for the benchmark's old-protocol baseline).
+   */
+  checkTurnLog?: boolean;
+  /**
    * Table reads are strongly consistent unless a caller passes `consistent: false` (default true). An
    * eventually consistent read just after another container committed the previous turn would come back
    * one version behind and turn a lone user's next message into a needless 409; the price is 0.5 RCU per
@@ -238,6 +243,7 @@ export class DynamoConversationStore implements ConversationStore {
   private readonly legacyAttributes = new Map<string, string[]>();
   /** conversation → the last turn whose TURN item this container wrote (skips the gap check; bounded). */
   private readonly loggedHere = new Map<string, number>();
+  private readonly checkTurnLog: boolean;
 
   constructor(options: DynamoConversationStoreOptions) {
     this.client = options.client;
@@ -252,6 +258,7 @@ export class DynamoConversationStore implements ConversationStore {
       ((info) => console.error(JSON.stringify({ level: 'ERROR', message: 'turn log write failed', ...info })));
     this.sleep = options.sleep ?? defaultSleep;
     this.consistentByDefault = options.consistentReadsByDefault ?? true;
+    this.checkTurnLog = options.checkTurnLog ?? true;
     this.counters = instrumentClient(this.client);
   }
 
@@ -372,13 +379,15 @@ export class DynamoConversationStore implements ConversationStore {
   /** The gap check of commitTurn: TURN#N of the state read (N = its turn_count) exists, or is written now. */
   private async repairPreviousTurn(previous: StoredConversation | null, now: number, force = false): Promise<number | null> {
     const record = previous?.marks?.lastTurn as TurnRecord | undefined;
-    if (!previous || !record || record.turn !== previous.state.turn_count) return null;
+    if (!previous || !record || record.turn !== previous.state.turn_count || (!force && !this.checkTurnLog)) return null;
     const id = previous.state.conversation_id;
     if (!force && this.loggedHere.get(this.cacheKey(id)) === record.turn) return null;
     const key = { pk: conversationPk(this.tenant, id), sk: turnSk(record.turn) };
     try {
       const got = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true, ProjectionExpression: 'sk', ReturnConsumedCapacity: 'TOTAL' }),
+        // Eventually consistent (half the read units): an item written a moment ago that this read misses only
+        // makes the conditional put below fail, harmlessly.
+        new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: force, ProjectionExpression: 'sk', ReturnConsumedCapacity: 'TOTAL' }),
       );
       this.counters.readCapacityUnits += got.ConsumedCapacity?.CapacityUnits ?? 0;
       if (got.Item) {

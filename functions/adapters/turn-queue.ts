@@ -122,9 +122,15 @@ export class DynamoTurnQueue implements TurnQueue {
     this.sleep = options.sleep ?? defaultSleep;
   }
 
-  async acquire(ticket: TurnTicket, knownServed: number | null): Promise<TurnLease> {
+  async acquire(ticket: TurnTicket, knownServed: number | null, refresh?: () => Promise<number>): Promise<TurnLease> {
     const started = this.clock.now();
-    const direct = await this.claimDirect(ticket, knownServed ?? -1);
+    let direct = await this.claimDirect(ticket, knownServed ?? -1);
+    if (direct === null && refresh) {
+      // Another container committed since this one's cache was filled: with the fresh mark, try once more
+      // (the state must be re-read anyway, so this costs one claim, not a look at the queue).
+      const served = await refresh();
+      if (served !== knownServed) direct = await this.claimDirect(ticket, served);
+    }
     if (direct !== null) {
       this.counters.directClaims++;
       return this.lease(ticket, direct, started, 0);
@@ -223,14 +229,22 @@ export class DynamoTurnQueue implements TurnQueue {
         continue;
       }
       if (now >= ticket.startBy) break;
-      // The next two in line poll often (the first starts as soon as the holder commits); the others less.
+      // The next two in line poll often (the first starts as soon as the holder commits); the others less,
+      // the further back the less (each turn ahead takes a while).
       if (position !== lastPosition) pause = this.poll.first;
       lastPosition = position;
-      const wait = position <= 1 ? pause : this.poll.max;
+      const wait = position <= 1 ? pause : Math.min(4 * this.poll.max, this.poll.max * (position - 1));
       pause = Math.min(Math.ceil(this.poll.max / 3), Math.ceil(pause * 1.5));
       await this.sleep(Math.max(1, Math.min(wait, ticket.startBy - now)) * (0.75 + Math.random() * 0.5));
-      view = await this.readView(ticket.conversationId);
       this.counters.polls++;
+      if (position === 0 && view.holder !== null && view.holder.until >= this.clock.now()) {
+        // First in line behind a live holder: only the state's served mark can change that (one small read);
+        // the claim's condition catches anything else that changed on the lease item meanwhile.
+        if ((await this.readServed(ticket.conversationId)) < view.fence) continue;
+        const fence = await this.claimFromView(ticket, view, me);
+        if (fence !== null) return this.lease(ticket, fence, started, ahead);
+      }
+      view = await this.readView(ticket.conversationId);
     }
     await this.leave(ticket.conversationId, me);
     this.counters.notStarted++;

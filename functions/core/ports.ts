@@ -110,10 +110,11 @@ export interface TurnLease {
 export interface TurnQueue {
   /**
    * Wait for this turn's place (enqueue) or fail at once when the conversation is busy (reject →
-   * TurnConflictError). `knownServed` is the `served` mark of the state this container holds (a hint).
+   * TurnConflictError). `knownServed` is the `served` mark of the state this container holds (a hint);
+   * `refresh` re-reads the state (strongly consistent) and returns its mark, when the hint proved stale.
    * Throws TurnNotStartedError when the turn cannot start by `ticket.startBy`.
    */
-  acquire(ticket: TurnTicket, knownServed: number | null): Promise<TurnLease>;
+  acquire(ticket: TurnTicket, knownServed: number | null, refresh?: () => Promise<number>): Promise<TurnLease>;
 }
 
 export interface ConversationStore {

@@ -60,10 +60,20 @@ export async function holdConversation(
 ): Promise<HeldConversation> {
   const id = query.conversation_id;
   const knownServed = loaded ? (loaded.marks?.served ?? 0) : 0;
-  const lease = await deps.queue.acquire({ conversationId: id, arrivedAt: arrival.at, requestId: arrival.requestId, strategy: arrival.strategy, startBy }, knownServed);
+  let refreshed: { state: StoredConversation | null } | null = null;
+  const refresh = async () => {
+    refreshed = { state: await deps.store.get(id, { consistent: true, bypassCache: true }) };
+    return refreshed.state?.marks?.served ?? 0;
+  };
+  const ticket = { conversationId: id, arrivedAt: arrival.at, requestId: arrival.requestId, strategy: arrival.strategy, startBy };
+  const lease = await deps.queue.acquire(ticket, knownServed, refresh);
   try {
     // What this container read is exactly what the previous holder committed: no further request.
     if (knownServed === lease.previousFence && (loaded !== null || lease.previousFence === 0)) return { lease, loaded };
+    const known = refreshed as { state: StoredConversation | null } | null;
+    if (known && (known.state?.marks?.served ?? 0) === lease.previousFence && (known.state !== null || lease.previousFence === 0)) {
+      return { lease, loaded: known.state };
+    }
     let fresh = await deps.store.get(id, { consistent: true, bypassCache: true });
     if ((fresh?.marks?.served ?? 0) < lease.previousFence && deps.store.fence) {
       // The previous holder never committed: fence it out before building on the state.
