@@ -238,12 +238,14 @@ export class DynamoTurnQueue implements TurnQueue {
       await this.sleep(Math.max(1, Math.min(wait, ticket.startBy - now)) * (0.75 + Math.random() * 0.5));
       this.counters.polls++;
       if (position === 0 && view.holder !== null && view.holder.until >= this.clock.now()) {
-        // First in line behind a live holder: only the state's served mark can change that (one small read);
-        // the claim's condition catches anything else that changed on the lease item meanwhile.
-        if ((await this.readServed(ticket.conversationId)) < view.fence) continue;
-        const fence = await this.claimFromView(ticket, view, me);
-        if (fence !== null) return this.lease(ticket, fence, started, ahead);
+        // First in line behind a live holder: claim as soon as the state's served mark shows it committed (the
+        // claim's condition catches anything else that changed on the lease item meanwhile).
+        if ((await this.readServed(ticket.conversationId)) >= view.fence) {
+          const fence = await this.claimFromView(ticket, view, me);
+          if (fence !== null) return this.lease(ticket, fence, started, ahead);
+        }
       }
+      // Otherwise look at the lease item again (a holder that failed releases it there).
       view = await this.readView(ticket.conversationId);
     }
     await this.leave(ticket.conversationId, me);
