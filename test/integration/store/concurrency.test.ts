@@ -93,7 +93,8 @@ describe('store under concurrent turns', () => {
     await check('race-one', [first, ...outcomes]);
   });
 
-  it('20 conversations x 25 turns at once, turns rotating over containers with stale caches', async () => {
+  // 500 turns; each container switch also checks the previous turn's log item (commit-marks.ts): slow on a busy machine.
+  it('20 conversations x 25 turns at once, turns rotating over containers with stale caches', { timeout: 90_000 }, async () => {
     const repairsBefore = containers.reduce((n, s) => n + s.counters.requests['GetItem']!, 0);
     const perConversation = await Promise.all(
       Array.from({ length: 20 }, async (_, c) => {
