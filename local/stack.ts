@@ -10,6 +10,7 @@ import { startLocalSfn, type ExecutionRecord, type LocalSfn } from './sfn-server
 import { startLocalLambda, type DeadLetter, type LocalLambda } from './lambda-server.js';
 import { startLocalApi, type LocalApi } from './apigw-server.js';
 import { frontDoorSite } from './front-door.js';
+import { localizeAccess } from './access.js';
 
 export interface LocalStackOptions {
   templatePath: string;
@@ -45,6 +46,8 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const template = loadTemplate(options.templatePath);
+  // No STS offline: tenant scoping is emulated in-process; auth=jwt verifies against the local key pair.
+  localizeAccess(template);
   const host = options.host ?? '127.0.0.1';
   const tableName = template.tables[0];
   if (!tableName) throw new Error(`no DynamoDB table in ${options.templatePath}`);

@@ -29,6 +29,8 @@ const systemClock: Clock = { now: () => Date.now() };
 let documentClient: DynamoDBDocumentClient | undefined;
 let conversationStore: DynamoConversationStore | undefined;
 let idempotencyStore: DynamoIdempotencyStore | undefined;
+/** Per-tenant stores (the auth layer's tenant scope); the default tenant's is `conversationStore`. */
+const tenantStores = new Map<string, DynamoConversationStore>();
 
 function tableName(): string {
   const name = process.env.TABLE_NAME;
@@ -62,6 +64,50 @@ export function getConversationStore(): ConversationStore {
     clock: systemClock,
   });
   return conversationStore;
+}
+
+/**
+ * One tenant's ConversationStore, created once per container and tenant, on the given document client (the
+ * tenant-scoped one in the orchestrate function; the shared one in async workers). Shares the warm cache:
+ * its keys are tenant-qualified.
+ */
+export function getTenantConversationStore(tenant: string, client: DynamoDBDocumentClient = getDocumentClient()): DynamoConversationStore {
+  let store = tenantStores.get(tenant);
+  if (!store) {
+    store = new DynamoConversationStore({
+      client,
+      tableName: tableName(),
+      tenant,
+      cache: getWarmCache(),
+      retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+      clock: systemClock,
+    });
+    tenantStores.set(tenant, store);
+  }
+  return store;
+}
+
+/** An IdempotencyStore for one tenant and caller scope (cheap: no state of its own). */
+export function getTenantIdempotencyStore(tenant: string, scope: string, client: DynamoDBDocumentClient = getDocumentClient()): IdempotencyStore {
+  return new DynamoIdempotencyStore({
+    client,
+    tableName: tableName(),
+    tenant,
+    scope,
+    clock: systemClock,
+    retentionSeconds: positiveNumber('IDEMPOTENCY_TTL_SECONDS', 86_400),
+    inProgressSeconds: positiveNumber('IDEMPOTENCY_IN_PROGRESS_SECONDS', 60),
+  });
+}
+
+/** The table name from TABLE_NAME (for adapters wired next to the stores). */
+export function getTableName(): string {
+  return tableName();
+}
+
+/** Retention of conversations in days (STATE_RETENTION_DAYS). */
+export function getRetentionDays(): number {
+  return positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS);
 }
 
 /** The container's IdempotencyStore (same table), created once from env. */
