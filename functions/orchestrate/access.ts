@@ -93,7 +93,8 @@ export async function enterRoute<D extends TenantScope & { access?: AccessContro
     }
     caller = resolved.caller;
   } else {
-    caller = trustedCaller(DEFAULT_TENANT);
+    const id = event.requestContext?.identity;
+    caller = trustedCaller(DEFAULT_TENANT, 'operator', id?.userArn ?? id?.caller ?? undefined);
   }
   // Without an AccessControl the in-process caller holds every role.
   if (deps.access && policy.role !== 'any' && caller.role !== policy.role) {

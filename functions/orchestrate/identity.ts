@@ -86,7 +86,6 @@ export function resolveCaller(event: APIGatewayProxyEvent, options: IdentityOpti
 }
 
 /** The caller used by in-process wiring that has no authentication (unit tests): one tenant, every role. */
-export function trustedCaller(tenant: string, role: Role = 'operator'): Caller {
-  const principal = `in-process:${tenant}`;
+export function trustedCaller(tenant: string, role: Role = 'operator', principal = `in-process:${tenant}`): Caller {
   return { tenant, role, principal, scope: callerScope(principal) };
 }

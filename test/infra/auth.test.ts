@@ -105,7 +105,7 @@ describe('tenant-scoped DynamoDB access', () => {
 
 describe('access configuration errors name the key', () => {
   it.each([
-    [{ auth: 'basic' }, /context "auth"/],
+    [{ auth: 'basic' }, /"auth" must be one of iam, jwt/],
     [{ tenants: '{"a#b":{"clients":[]}}' }, /tenants/],
     [{ tenants: '{"a":{"clients":["not-an-arn"]}}' }, /IAM principal ARN/],
     [{ tenants: '{"a":{"clients":["arn:aws:iam::111122223333:role/x"]},"b":{"operators":["arn:aws:iam::111122223333:role/x"]}}' }, /more than once/],
