@@ -3,7 +3,6 @@
  * issuer, wrong audience, missing tenant claim, bad role, not a bearer token, tampered signature; and the
  * offline API front enforcing it (401/403, context reaching the event, answers cached by token).
  */
-import * as http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { createJwtAuthorizer } from '../../../functions/authorizer/handler.js';
