@@ -89,8 +89,8 @@ export class TenantAccess extends Construct {
     if (config.auth !== 'iam') fn.addEnvironment('AUTH_MODE', config.auth);
     fn.addEnvironment('TENANTS', JSON.stringify(config.tenants));
     fn.addEnvironment('TENANT_ROLE_ARN', this.tenantRole.roleArn);
-    // sam local: declared so events/env.json can switch it to `emulate` (no STS on the machine).
-    if (config.samLocal) fn.addEnvironment('TENANT_SCOPING', 'sts');
+    // samLocal (never deployed): no STS on the machine, so the LeadingKeys rule is emulated in-process.
+    if (config.samLocal) fn.addEnvironment('TENANT_SCOPING', 'emulate');
 
     if (config.auth === 'jwt' && config.jwt) {
       const jwt = config.jwt;
