@@ -16,6 +16,23 @@ import { ensureSynth } from '../local/synth.js';
 import { formatEvent } from '../local/eventbridge.js';
 import { startLocalStack } from '../local/stack.js';
 import { parseWorkers } from '../local/lambda-runtime.js';
+import { templateAuthMode, templateTenants } from '../local/access.js';
+import { LOCAL_IDENTITIES } from '../local/identities.js';
+import type { LocalTemplate } from '../local/template.js';
+
+/** The identities this stack accepts, as the README documents them. */
+function describeAccess(template: LocalTemplate): string {
+  if (templateAuthMode(template) === 'jwt') {
+    return 'Authentication: auth=jwt — Authorization: Bearer <token>; `npm run token -- --tenant local --role client` prints one.';
+  }
+  const tenants = templateTenants(template);
+  const rows = LOCAL_IDENTITIES.map((i) => {
+    const entry = tenants[i.tenant];
+    const mapped = entry && (i.role === 'client' ? entry.clients : entry.operators).includes(i.principalArn);
+    return `  ${i.accessKeyId.padEnd(18)}${i.secretAccessKey.padEnd(26)}${i.tenant.padEnd(9)}${i.role.padEnd(10)}${mapped ? '' : '(not mapped in this template: 403)'}`;
+  });
+  return ['Authentication: auth=iam — SigV4 (service execute-api, region us-east-1) with a local identity:', `  ${'access key id'.padEnd(18)}${'secret'.padEnd(26)}${'tenant'.padEnd(9)}role`, ...rows].join('\n');
+}
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -24,6 +41,12 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const envName = flag('--env') ?? process.env.LOCAL_ENV ?? 'dev';
+// --auth jwt: run the template synthesized with -c auth=jwt (its own cdk.out folder, so both stay fresh).
+const authMode = flag('--auth') ?? process.env.LOCAL_AUTH ?? 'iam';
+if (authMode !== 'iam' && authMode !== 'jwt') {
+  console.error(`npm start: --auth must be iam or jwt, got ${authMode}`);
+  process.exit(2);
+}
 const port = Number(flag('--port') ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`npm start: the port must be an integer 0-65535, got ${flag('--port') ?? process.env.PORT}`);
@@ -43,7 +66,7 @@ const dataDir = args.includes('--persist')
     : undefined;
 
 async function main(): Promise<void> {
-  const synth = ensureSynth(root, { envName });
+  const synth = ensureSynth(root, authMode === 'jwt' ? { envName, context: { auth: 'jwt' }, outDir: 'cdk.out.jwt' } : { envName });
   console.log(synth.synthesized ? `synthesized ${path.relative(root, synth.templatePath)}` : `using ${path.relative(root, synth.templatePath)} (up to date)`);
   const stack = await startLocalStack({
     templatePath: synth.templatePath,
@@ -64,7 +87,7 @@ async function main(): Promise<void> {
   const fns = [...stack.template.functions.values()];
   console.log(`
 Polaris Orchestrator — offline (${envName})
-  API Gateway     ${stack.apiUrl}   POST /orchestrate · GET /health · GET /conversations/{id} · POST /conversations/{id}/resume
+  API Gateway     ${stack.apiUrl}   ${[...new Set(stack.template.routes.map((r) => `${r.method} ${r.resourcePath}`))].join(' · ')}
   DynamoDB        ${stack.dynamo.endpoint}   table ${stack.tableName}${dataDir ? ` (data in ${path.relative(root, dataDir)}/)` : ' (in memory)'}
   Step Functions  ${stack.sfn.endpoint}   ${stack.template.stateMachines.map((m) => `${m.logicalId} [${m.type}]`).join(', ')}
   Lambda          ${stack.lambda.endpoint}   ${fns.length} functions (up to ${workers} container${workers === 1 ? '' : 's'} each): ${fns.map((f) => f.logicalId).join(', ')}
@@ -73,9 +96,11 @@ Polaris Orchestrator — offline (${envName})
   Inspector       ${stack.apiUrl}/inspector/   (signs as the local operator)
   API reference   ${stack.apiUrl}/docs/   over ${stack.apiUrl}/openapi.json
 
+${describeAccess(stack.template)}
+
 Try:
   curl -s ${stack.apiUrl}/health
-  curl -s -X POST ${stack.apiUrl}/orchestrate -H 'content-type: application/json' -d '{"text":"I had oatmeal for breakfast and took my metformin","conversation_id":"demo-1","plan":"daily_checkin","services":["nutrition","medication"],"individual_id":"ind-1","user_profile_id":"prof-1","detected_agent":"general","agent_instance_id":"agent-1","call_log_id":"call-1"}'
+  curl -s -X POST ${stack.apiUrl}/orchestrate -H 'content-type: application/json' ${templateAuthMode(stack.template) === 'jwt' ? `-H "Authorization: Bearer $(npm run -s token -- --tenant local --role client)"` : `--aws-sigv4 "aws:amz:us-east-1:execute-api" --user polaris-local:polaris-local-secret`} -d '{"text":"I had oatmeal for breakfast and took my metformin","conversation_id":"demo-1","plan":"daily_checkin","services":["nutrition","medication"],"individual_id":"ind-1","user_profile_id":"prof-1","detected_agent":"general","agent_instance_id":"agent-1","call_log_id":"call-1"}'
 Ctrl-C stops everything.`);
 
   let stopping = false;

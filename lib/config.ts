@@ -19,6 +19,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { z } from 'zod';
+import { JwtSettingsSchema, TenantDirectorySchema, type JwtSettings, type TenantDirectory } from '../functions/contracts/access.js';
 
 export type EnvName = 'dev' | 'prod';
 export const ENV_NAMES = ['dev', 'prod'] as const satisfies readonly EnvName[];
@@ -112,6 +113,27 @@ export function logRetentionDays() {
   });
 }
 
+/**
+ * The documented offline identities (local/identities.ts, README "Authentication"): the dev default of
+ * `tenants` maps them, so the template `npm start` runs authorizes exactly those callers. Account 000000000000
+ * does not exist, so a dev stack deployed to AWS admits nobody until `-c tenants=…` names real principals.
+ */
+export const LOCAL_TENANTS: TenantDirectory = {
+  local: {
+    clients: ['arn:aws:iam::000000000000:user/polaris-local'],
+    operators: ['arn:aws:iam::000000000000:user/polaris-operator'],
+  },
+  'local-b': { clients: ['arn:aws:iam::000000000000:user/polaris-local-b'], operators: [] },
+};
+
+/** The offline JWT issuer (dev defaults of the jwt settings; `npm start -- --auth jwt`, `npm run token`). */
+export const LOCAL_JWT: JwtSettings = {
+  issuer: 'https://polaris.local/issuer',
+  audience: ['polaris-orchestrator'],
+  tenantClaim: 'tenant',
+  roleClaim: 'role',
+};
+
 // ---------------------------------------------------------------------------------------------------------
 // The settings table.
 
@@ -159,6 +181,18 @@ export const SETTINGS = {
   agents: setting(z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'must be registry JSON, an object, or a file path' }).optional(), {
     doc: 'agent registry override (JSON, object, or a file path), see docs/agents.md',
   }),
+  auth: setting(oneOf(['iam', 'jwt']), { default: 'iam', doc: 'how callers authenticate: iam = API Gateway IAM (SigV4), jwt = JWT Lambda authorizer (aws-jwt-verify)' }),
+  tenants: setting(
+    json(TenantDirectorySchema).refine((t) => JSON.stringify(t).length <= 1400, {
+      error: 'is over 1400 characters of JSON: the orchestrate function environment (4 KB in all) cannot hold it; map roles rather than many users',
+    }),
+    { dev: LOCAL_TENANTS, prod: {}, doc: 'auth=iam: tenant id → {"clients": [principal ARNs], "operators": [principal ARNs]}; dev maps the offline identities' },
+  ),
+  jwtIssuer: setting(httpUrl().optional(), { dev: LOCAL_JWT.issuer, doc: 'auth=jwt: the token issuer (`iss`)' }),
+  jwtAudience: setting(list(z.string().min(1)).optional(), { dev: LOCAL_JWT.audience, doc: 'auth=jwt: accepted audiences (`aud`, comma-separated)' }),
+  jwtJwksUri: setting(httpUrl().optional(), { doc: 'auth=jwt: JWKS URL (default <issuer>/.well-known/jwks.json)' }),
+  jwtTenantClaim: setting(z.string().min(1), { default: 'tenant', doc: 'auth=jwt: the claim holding the tenant id' }),
+  jwtRoleClaim: setting(z.string().min(1), { default: 'role', doc: 'auth=jwt: the claim holding the role (client or operator)' }),
   samLocal: setting(flag(), { default: false, doc: 'declare local endpoint variables so `sam local invoke --env-vars` can set them (never for a deploy)' }),
 } satisfies Record<string, SettingSpec<never> | SettingSpec<unknown>>;
 
@@ -180,6 +214,8 @@ export interface OrchestratorConfig extends OrchestratorSettings {
   removalPolicy: RemovalPolicy;
   /** `throttleRate` / `throttleBurst`. */
   throttle: { rateLimit: number; burstLimit: number };
+  /** auth=jwt: the JWT settings gathered and checked (issuer and audience required). */
+  jwt?: JwtSettings;
 }
 
 /** Keys CDK itself puts in the context (feature flags `@aws-cdk/...`, `aws:cdk:*`, lookups `x:y=z`); never ours. */
@@ -263,6 +299,19 @@ export function resolveConfig(input: Record<string, unknown>, options: ResolveOp
     else for (const issue of parsed.error.issues) problems.push(`${where(issue.path)} ${issue.message}`);
   }
 
+  let jwt: JwtSettings | undefined;
+  if (values['auth'] === 'jwt') {
+    const parsed = JwtSettingsSchema.safeParse({
+      issuer: values['jwtIssuer'],
+      audience: values['jwtAudience'],
+      ...(values['jwtJwksUri'] ? { jwksUri: values['jwtJwksUri'] } : {}),
+      tenantClaim: values['jwtTenantClaim'],
+      roleClaim: values['jwtRoleClaim'],
+    });
+    if (parsed.success) jwt = parsed.data;
+    else problems.push(`auth=jwt needs ${label}s "jwtIssuer" and "jwtAudience" (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   const settings = values as OrchestratorSettings;
   return {
@@ -271,6 +320,7 @@ export function resolveConfig(input: Record<string, unknown>, options: ResolveOp
     logRetention: settings.logRetentionDays as logs.RetentionDays,
     removalPolicy: envName === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     throttle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
+    ...(jwt ? { jwt } : {}),
   };
 }
 

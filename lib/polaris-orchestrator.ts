@@ -27,6 +27,7 @@ import { OrchestratorFunction, PROJECT_ROOT } from './constructs/function.js';
 import { OrchestratorAlarms } from './constructs/alarms.js';
 import { EscalationEvents } from './constructs/escalation-events.js';
 import { AgentWorkflow } from './constructs/agent-workflow.js';
+import { TenantAccess } from './constructs/tenant-access.js';
 import { acknowledgeNagFindings } from './nag.js';
 import { defaultRegistry, loadRegistry, registryOverrideFrom } from '../functions/core/agent-graph.js';
 
@@ -48,6 +49,7 @@ export class PolarisOrchestrator extends Construct {
   readonly orchestrate: OrchestratorFunction;
   readonly http: OrchestratorApi;
   readonly alarms: OrchestratorAlarms;
+  readonly access: TenantAccess;
   /** Care-team hand-off: escalation bus, example rule → encrypted SNS topic, publish-failure alarm. */
   readonly escalations: EscalationEvents;
 
@@ -136,7 +138,8 @@ export class PolarisOrchestrator extends Construct {
         ...(config.memoryUrl ? { MEMORY_URL: config.memoryUrl } : {}),
       },
     }));
-    table.grantReadWriteData(orchestrate.fn);
+    // Table access: tenant items only through the tenant-scoped role, breakers directly (tenant-access.ts).
+    const access = (this.access = new TenantAccess(this, 'Access', { ...common, config, table, key, orchestrate }));
     workflow.stateMachine.grantStartSyncExecution(orchestrate.fn);
     workers.checkpointGenerator.fn.grantInvoke(orchestrate.fn);
     workers.memoryWriter.fn.grantInvoke(orchestrate.fn);
@@ -150,6 +153,7 @@ export class PolarisOrchestrator extends Construct {
       removalPolicy: config.removalPolicy,
       logKey: key,
       stageName: config.envName,
+      authorizer: access.authorizer,
     }));
 
     if (config.webAclArn) {

@@ -2,16 +2,29 @@
  * API Gateway (REST, proxy integration) for the local stack: turns an HTTP request into the exact v1
  * proxy event API Gateway sends (resource, pathParameters, multiValue headers/query, requestContext with
  * identity and stage), invokes the route's function in the local runtime, and maps the result back.
- * Routes, methods and authorization types come from the template. Methods with AWS_IAM authorization
- * need an `Authorization` header (signatures are not checked locally; the caller's ARN comes from
- * `X-Local-Principal`, default a local operator). Function errors → 502 and slow functions → 504, as in AWS.
+ * Routes, methods and authorization types come from the template, and are enforced as API Gateway does:
+ *   AWS_IAM  the SigV4 signature is verified (sigv4-verify.ts) against the documented local identities
+ *            (identities.ts); `requestContext.identity` then carries the identity's principal ARN (`userArn`),
+ *            access key and caller, exactly the fields API Gateway fills for an IAM caller. Failure → 403.
+ *   CUSTOM   the method's TOKEN authorizer function (from the template, e.g. the JWT authorizer) is invoked
+ *            with the token header; Allow → `requestContext.authorizer` = principalId + context; Deny → 403;
+ *            a thrown `Unauthorized` or a missing token → 401. Results are cached by token for the TTL.
+ *   NONE     passed through (GET /health).
+ * Function errors → 502 and slow functions → 504, as in AWS.
  */
 import * as http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { LocalLambdaRuntime } from './lambda-runtime.js';
-import { LOCAL_ACCOUNT, type LocalRoute } from './template.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, type LocalRoute } from './template.js';
 import { close, listen, readBody, sendJson } from './http-util.js';
+import { verifySigV4 } from './sigv4-verify.js';
+
+/** What API Gateway learned about the caller: an IAM identity or a Lambda authorizer's answer. */
+type CallerContext =
+  | { kind: 'none' }
+  | { kind: 'iam'; principalArn: string; accessKeyId: string }
+  | { kind: 'authorizer'; context: Record<string, unknown> };
 
 /** API Gateway's integration timeout for REST APIs. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
@@ -42,8 +55,9 @@ export function toProxyEvent(args: {
   route: LocalRoute;
   params: Record<string, string>;
   stage: string;
-  principal: string | null;
+  caller: CallerContext;
 }): APIGatewayProxyEvent {
+  const iam = args.caller.kind === 'iam' ? args.caller : null;
   const { req, url, route } = args;
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -77,7 +91,7 @@ export function toProxyEvent(args: {
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       apiId: API_ID,
-      authorizer: null,
+      authorizer: args.caller.kind === 'authorizer' ? args.caller.context : null,
       domainName: String(req.headers.host ?? 'localhost'),
       domainPrefix: 'localhost',
       extendedRequestId: requestId,
@@ -91,11 +105,11 @@ export function toProxyEvent(args: {
       resourcePath: route.resourcePath,
       stage: args.stage,
       identity: {
-        accessKey: null,
-        accountId: args.principal ? LOCAL_ACCOUNT : null,
+        accessKey: iam?.accessKeyId ?? null,
+        accountId: iam ? LOCAL_ACCOUNT : null,
         apiKey: null,
         apiKeyId: null,
-        caller: args.principal,
+        caller: iam?.accessKeyId ?? null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -103,13 +117,15 @@ export function toProxyEvent(args: {
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp,
-        user: args.principal,
+        user: iam?.accessKeyId ?? null,
         userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
-        userArn: args.principal,
+        userArn: iam?.principalArn ?? null,
       },
     },
   } as APIGatewayProxyEvent;
 }
+
+type AuthorizerOutcome = { ok: true; context: Record<string, unknown> } | { ok: false; status: 401 | 403 | 500; message: string };
 
 export interface LocalApi {
   url: string;
@@ -126,6 +142,38 @@ export async function startLocalApi(options: {
   /** Static pages answered before route matching (front-door.ts: /docs, /inspector); true = answered. */
   site?: (req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean;
 }): Promise<LocalApi> {
+  // Lambda authorizer answers cached by token, as API Gateway does (resultsCacheTtl).
+  const authorizerCache = new Map<string, { until: number; result: AuthorizerOutcome }>();
+  async function authorize(route: LocalRoute, req: http.IncomingMessage, path: string): Promise<AuthorizerOutcome> {
+    const a = route.authorizer!;
+    const method = req.method ?? 'GET';
+    const token = req.headers[a.header.toLowerCase()] as string | undefined;
+    if (!token) return { ok: false, status: 401, message: 'Unauthorized' };
+    const cacheKey = `${a.logicalId}\n${token}`;
+    const cached = authorizerCache.get(cacheKey);
+    if (cached && cached.until > Date.now()) return cached.result;
+    const methodArn = `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${API_ID}/${options.stage}/${method}${path}`;
+    let result: AuthorizerOutcome;
+    try {
+      const answer = (await options.runtime.invoke(a.functionLogicalId, { type: 'TOKEN', authorizationToken: token, methodArn })) as {
+        principalId?: string;
+        policyDocument?: { Statement?: Array<{ Effect?: string }> };
+        context?: Record<string, unknown>;
+      };
+      const allowed = (answer?.policyDocument?.Statement ?? []).some((st) => st.Effect === 'Allow') &&
+        !(answer?.policyDocument?.Statement ?? []).some((st) => st.Effect === 'Deny');
+      result = allowed
+        ? { ok: true, context: { principalId: answer.principalId, ...(answer.context ?? {}) } }
+        : { ok: false, status: 403, message: 'User is not authorized to access this resource' };
+    } catch (err) {
+      const message = (err as Error).message ?? '';
+      if (!/Unauthorized/.test(message)) return { ok: false, status: 500, message: 'AuthorizerConfigurationException' };
+      result = { ok: false, status: 401, message: 'Unauthorized' };
+    }
+    if (a.ttlSeconds > 0) authorizerCache.set(cacheKey, { until: Date.now() + a.ttlSeconds * 1000, result });
+    return result;
+  }
+
   const server = http.createServer(async (req, res) => {
     const started = Date.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -142,13 +190,20 @@ export async function startLocalApi(options: {
       if (!route) {
         return finish(methodAllowed ? 404 : 403, { message: methodAllowed ? 'Not Found' : 'Missing Authentication Token' });
       }
-      let principal: string | null = null;
-      if (route.authorizationType === 'AWS_IAM') {
-        if (!req.headers.authorization) return finish(403, { message: 'Missing Authentication Token' });
-        principal = String(req.headers['x-local-principal'] ?? `arn:aws:iam::${LOCAL_ACCOUNT}:user/local-operator`);
-      }
       const raw = await readBody(req);
-      const event = toProxyEvent({ req, url, path, body: raw.length ? raw.toString('utf8') : null, route, params, stage: options.stage, principal });
+      let caller: CallerContext = { kind: 'none' };
+      if (route.authorizationType === 'AWS_IAM') {
+        const verified = await verifySigV4(req, req.url ?? '/', raw);
+        if (!verified.ok) return finish(verified.status, { message: verified.message });
+        caller = { kind: 'iam', principalArn: verified.identity.principalArn, accessKeyId: verified.identity.accessKeyId };
+      } else if (route.authorizationType === 'CUSTOM' && route.authorizer) {
+        const outcome = await authorize(route, req, path);
+        if (!outcome.ok) return finish(outcome.status, { message: outcome.message });
+        caller = { kind: 'authorizer', context: outcome.context };
+      } else if (route.authorizationType !== 'NONE') {
+        return finish(500, { message: `authorization type ${route.authorizationType} is not emulated` });
+      }
+      const event = toProxyEvent({ req, url, path, body: raw.length ? raw.toString('utf8') : null, route, params, stage: options.stage, caller });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), INTEGRATION_TIMEOUT_MS);

@@ -11,6 +11,7 @@ import { startLocalLambda, type DeadLetter, type LocalLambda } from './lambda-se
 import { startLocalApi, type LocalApi } from './apigw-server.js';
 import { frontDoorSite } from './front-door.js';
 import { startLocalEventBridge, type LocalEvent, type LocalEventBridge } from './eventbridge.js';
+import { localizeAccess } from './access.js';
 
 export interface LocalStackOptions {
   templatePath: string;
@@ -52,6 +53,8 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const template = loadTemplate(options.templatePath);
+  // No STS offline: tenant scoping is emulated in-process; auth=jwt verifies against the local key pair.
+  localizeAccess(template);
   const host = options.host ?? '127.0.0.1';
   const tableName = template.tables[0];
   if (!tableName) throw new Error(`no DynamoDB table in ${options.templatePath}`);

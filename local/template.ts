@@ -39,6 +39,16 @@ export interface LocalRoute {
   resourcePath: string;
   authorizationType: string;
   functionLogicalId: string;
+  /** CUSTOM authorization: the Lambda (TOKEN) authorizer of the method. */
+  authorizer?: LocalAuthorizer;
+}
+
+export interface LocalAuthorizer {
+  logicalId: string;
+  functionLogicalId: string;
+  /** Request header holding the token (from `method.request.header.<Name>`). */
+  header: string;
+  ttlSeconds: number;
 }
 
 export interface LocalStateMachine {
@@ -153,6 +163,20 @@ function integrationTarget(integration: Json): string | undefined {
   return m?.[1];
 }
 
+/** A TOKEN authorizer resource → the function it invokes, the token header and the cache TTL. */
+function localAuthorizer(template: Template, logicalId: string): LocalAuthorizer {
+  const p = template.Resources[logicalId]?.Properties ?? {};
+  const fn = integrationTarget(p.AuthorizerUri as Json);
+  if (!fn) throw new TemplateError(`authorizer ${logicalId} has no Lambda function in its AuthorizerUri`);
+  const source = String(p.IdentitySource ?? 'method.request.header.Authorization');
+  return {
+    logicalId,
+    functionLogicalId: fn,
+    header: source.replace(/^method\.request\.header\./, ''),
+    ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300),
+  };
+}
+
 export function loadTemplate(templatePath: string): LocalTemplate {
   if (!fs.existsSync(templatePath)) {
     throw new TemplateError(`no template at ${templatePath}: run \`npm run synth\` first`);
@@ -214,11 +238,14 @@ export function loadTemplate(templatePath: string): LocalTemplate {
         const resourceLogicalId =
           'Ref' in resId ? (resId.Ref as string) : ((resId['Fn::GetAtt'] as string[] | undefined)?.[0] ?? '');
         const full = apiIds.has(resourceLogicalId) ? '/' : resourcePath(template, resourceLogicalId, apiIds);
+        const authorizerRef = (p.AuthorizerId as Record<string, Json> | undefined)?.['Ref'];
+        const authorizer = typeof authorizerRef === 'string' ? localAuthorizer(template, authorizerRef) : undefined;
         routes.push({
           method,
           resourcePath: full,
           authorizationType: String(p.AuthorizationType ?? 'NONE'),
           functionLogicalId: target,
+          ...(authorizer ? { authorizer } : {}),
         });
         break;
       }

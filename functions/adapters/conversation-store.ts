@@ -15,6 +15,7 @@ import { DEFAULT_RETENTION_DAYS, DynamoConversationStore, type DynamoRequestCoun
 import { DynamoIdempotencyStore, type IdempotencyStore } from './idempotency.js';
 import { getWarmCache, type WarmCacheStats } from './warm-cache.js';
 import { DEFAULT_LEASE_MS, DynamoTurnQueue } from './turn-queue.js';
+import { DEFAULT_TENANT } from './keys.js';
 
 /** A required setting is missing or malformed; names the variable. */
 export class StoreConfigError extends Error {
@@ -33,6 +34,9 @@ let documentClient: DynamoDBDocumentClient | undefined;
 let conversationStore: DynamoConversationStore | undefined;
 let idempotencyStore: DynamoIdempotencyStore | undefined;
 let turnQueue: DynamoTurnQueue | undefined;
+const tenantQueues = new Map<string, DynamoTurnQueue>();
+/** Per-tenant stores (the auth layer's tenant scope); the default tenant's is `conversationStore`. */
+const tenantStores = new Map<string, DynamoConversationStore>();
 
 function tableName(): string {
   const name = process.env.TABLE_NAME;
@@ -68,6 +72,50 @@ export function getConversationStore(): ConversationStore {
   return conversationStore;
 }
 
+/**
+ * One tenant's ConversationStore, created once per container and tenant, on the given document client (the
+ * tenant-scoped one in the orchestrate function; the shared one in async workers). Shares the warm cache:
+ * its keys are tenant-qualified.
+ */
+export function getTenantConversationStore(tenant: string, client: DynamoDBDocumentClient = getDocumentClient()): DynamoConversationStore {
+  let store = tenantStores.get(tenant);
+  if (!store) {
+    store = new DynamoConversationStore({
+      client,
+      tableName: tableName(),
+      tenant,
+      cache: getWarmCache(),
+      retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
+      clock: systemClock,
+    });
+    tenantStores.set(tenant, store);
+  }
+  return store;
+}
+
+/** An IdempotencyStore for one tenant and caller scope (cheap: no state of its own). */
+export function getTenantIdempotencyStore(tenant: string, scope: string, client: DynamoDBDocumentClient = getDocumentClient()): IdempotencyStore {
+  return new DynamoIdempotencyStore({
+    client,
+    tableName: tableName(),
+    tenant,
+    scope,
+    clock: systemClock,
+    retentionSeconds: positiveNumber('IDEMPOTENCY_TTL_SECONDS', 86_400),
+    inProgressSeconds: positiveNumber('IDEMPOTENCY_IN_PROGRESS_SECONDS', 60),
+  });
+}
+
+/** The table name from TABLE_NAME (for adapters wired next to the stores). */
+export function getTableName(): string {
+  return tableName();
+}
+
+/** Retention of conversations in days (STATE_RETENTION_DAYS). */
+export function getRetentionDays(): number {
+  return positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS);
+}
+
 /** The container's IdempotencyStore (same table), created once from env. */
 export function getIdempotencyStore(): IdempotencyStore {
   idempotencyStore ??= new DynamoIdempotencyStore({
@@ -80,17 +128,27 @@ export function getIdempotencyStore(): IdempotencyStore {
   return idempotencyStore;
 }
 
-/** The container's turn queue (LEASE items of the same table), created once from env. */
+/** The container's turn queue of the default tenant (LEASE items of the same table), created once from env. */
 export function getTurnQueue(): DynamoTurnQueue {
-  turnQueue ??= new DynamoTurnQueue({
-    client: getDocumentClient(),
+  turnQueue ??= getTenantTurnQueue(DEFAULT_TENANT);
+  return turnQueue;
+}
+
+/** One tenant's turn queue on the given (tenant-scoped) client, created once per container and tenant. */
+export function getTenantTurnQueue(tenant: string, client: DynamoDBDocumentClient = getDocumentClient()): DynamoTurnQueue {
+  let queue = tenantQueues.get(tenant);
+  if (queue) return queue;
+  queue = new DynamoTurnQueue({
+    client,
+    tenant,
     tableName: tableName(),
     clock: systemClock,
     leaseMs: positiveNumber('QUEUE_LEASE_MS', DEFAULT_LEASE_MS),
     settleMs: Number(process.env.QUEUE_SETTLE_MS ?? 150),
     retentionDays: positiveNumber('STATE_RETENTION_DAYS', DEFAULT_RETENTION_DAYS),
   });
-  return turnQueue;
+  tenantQueues.set(tenant, queue);
+  return queue;
 }
 
 /** The engine's checkpoint-evaluation cache: the container's warm cache, kind `checkpoint_evaluation`. */

@@ -15,6 +15,7 @@
  *   T#<t>#IDEMPOTENCY#<scope>#<key>      REQUEST                idempotency record (scope = caller)
  *   T#<t>#IND#<individual_id>            MEMORY                 individual memory across conversations
  *   T#<t>#IND#<individual_id>            CONV#<conversation_id> index: the individual's conversations (erasure)
+ *   T#<t>#IND#<individual_id>            IDEM#<scope>#<key>     index: the individual's idempotency records (erasure)
  *   T#<t>#AUDIT                          AT#<iso>#<request_id>  operator audit entry
  *   BREAKER#<agent>                      STATE                  circuit breaker (global)
  *
@@ -72,10 +73,24 @@ export function individualConversationSk(conversationId: string): string {
   return `CONV#${conversationId}`;
 }
 
+/** Prefix of the conversation-index entries' sort keys (Query `begins_with`). */
+export const INDIVIDUAL_CONVERSATION_SK_PREFIX = 'CONV#';
+
+/** Sort key of an individual's idempotency-record index entry (the record is found again for erasure). */
+export function individualIdempotencySk(scope: string, key: string): string {
+  return `IDEM#${scope}#${key}`;
+}
+
+/** Prefix of the idempotency-index entries' sort keys. */
+export const INDIVIDUAL_IDEMPOTENCY_SK_PREFIX = 'IDEM#';
+
 /** Partition key of a tenant's operator audit log. */
 export function auditPk(tenant: string): string {
   return `${tenantPrefix(tenant)}AUDIT`;
 }
+
+/** Prefix of every audit entry's sort key. */
+export const AUDIT_SK_PREFIX = 'AT#';
 
 /** Sort key of an audit entry: sortable by time. */
 export function auditSk(atIso: string, requestId: string): string {

@@ -28,6 +28,7 @@ import {
 import type { ConversationStore } from '../core/ports.js';
 import { REFERENCE_AGENTS, REFERENCE_RESPONDERS } from '../agents/index.js';
 import { summarize } from '../agents/history.js';
+import { tenantOfEvent } from '../adapters/tenant-of-event.js';
 
 /** One failing field of an event or output: its JSON path and what is wrong. */
 export interface FieldIssue {
@@ -94,8 +95,11 @@ export class InvalidAgentOutputError extends Error {
 export interface AgentHandlerDeps {
   /** Which agent/responder this function is; undefined serves any (local stack, tests). */
   agentName?: string;
-  /** The conversation store (history only); resolved lazily so other agents never touch DynamoDB. */
-  getStore?: () => ConversationStore | Promise<ConversationStore>;
+  /**
+   * The conversation store (history only) of the event's tenant; resolved lazily so other agents never touch
+   * DynamoDB.
+   */
+  getStore?: (tenant: string) => ConversationStore | Promise<ConversationStore>;
   logger?: Logger;
 }
 
@@ -106,9 +110,9 @@ function checkName(deps: AgentHandlerDeps, received: string): void {
 }
 
 /** Persists the history summary: the stored summary (not the request's, which may be stale) + this turn. */
-async function persistHistory(deps: AgentHandlerDeps, request: AgentRequest): Promise<{ summary: string | null; stored: boolean }> {
+async function persistHistory(deps: AgentHandlerDeps, request: AgentRequest, tenant: string): Promise<{ summary: string | null; stored: boolean }> {
   if (!deps.getStore) throw new Error('history agent needs a conversation store (getStore)');
-  const store = await deps.getStore();
+  const store = await deps.getStore(tenant);
   let summary: string | null = null;
   const result = await store.update(request.conversation_id, (state) => {
     summary = summarize(state.context.summary, request);
@@ -142,7 +146,7 @@ export async function processAgentEvent(event: unknown, deps: AgentHandlerDeps =
     if (!parsed.success) throw new InvalidAgentEventError('agent', issuesOf(parsed.error));
     let output = run(parsed.data);
     if (name === 'history') {
-      const { summary, stored } = await persistHistory(deps, parsed.data);
+      const { summary, stored } = await persistHistory(deps, parsed.data, tenantOfEvent(event));
       // A conversation that no longer exists: nothing stored, the summary is the one built from the request.
       output = summary === null
         ? { ...output, findings: { ...output.findings, stored } }
@@ -183,9 +187,9 @@ export function createAgentHandler(deps: AgentHandlerDeps) {
 }
 
 /** Lazily loads the store factory, so agents other than history never load the DynamoDB client. */
-async function defaultStore(): Promise<ConversationStore> {
+async function defaultStore(tenant: string): Promise<ConversationStore> {
   const mod = await import('../adapters/conversation-store.js');
-  return mod.getConversationStore();
+  return mod.getTenantConversationStore(tenant);
 }
 
 /** The deployed handler: AGENT_NAME from the environment. */

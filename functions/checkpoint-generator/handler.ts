@@ -15,7 +15,8 @@ import { mergeGeneratedCheckpoints } from '../core/task-stack.js';
 import type { ConversationStore } from '../core/ports.js';
 import { generate } from '../agents/checkpoint-generator.js';
 import { HttpCheckpointService } from '../adapters/checkpoint-service.js';
-import { getConversationStore } from '../adapters/conversation-store.js';
+import { getConversationStore, getTenantConversationStore } from '../adapters/conversation-store.js';
+import { tenantOfEvent } from '../adapters/tenant-of-event.js';
 
 /** The event is not a checkpoint generation request; names the bad fields. Not retryable in spirit. */
 export class InvalidGenerationRequestError extends Error {
@@ -83,7 +84,8 @@ export const handler = middy<unknown, GenerationResult>()
       store: getConversationStore(),
       external: process.env.CHECKPOINT_URL ? new HttpCheckpointService(process.env.CHECKPOINT_URL) : undefined,
     };
-    const result = await generateAndMerge(deps, event);
+    // The orchestrator adds the turn's tenant to the payload; the merge goes to that tenant's conversation.
+    const result = await generateAndMerge({ ...deps, store: getTenantConversationStore(tenantOfEvent(event)) }, event);
     logger.info('checkpoints generated', { ...result });
     return result;
   });

@@ -34,12 +34,19 @@ import { bodyText, header, json, problem, type HttpResult } from './http.js';
 import { listConversationsRoute, turnLogRoute } from './browse.js';
 import { openApiRoute } from './openapi-route.js';
 import type { ConversationBrowser } from '../core/browse-ports.js';
-import { DEFAULT_TENANT } from '../adapters/keys.js';
+import { enterRoute, type AccessControl, type TenantScope } from './access.js';
+import { eraseIndividualRoute, listAuditRoute } from './access-routes.js';
+import type { Caller } from './identity.js';
 
 export const SERVICE_VERSION = '0.1.0';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export interface OrchestrateDeps extends TurnDeps {
+export interface OrchestrateDeps extends TurnDeps, Omit<TenantScope, 'store' | 'dispatcher'> {
+  /**
+   * Authentication and the caller's tenant-scoped dependencies (access.ts). Absent only in in-process
+   * wiring (unit tests): every caller is then the default tenant's operator.
+   */
+  access?: AccessControl;
   /** Plans, services and detected agents a request may name (plan catalog + agent registry). */
   accepted: AcceptedValues;
   /** Largest accepted request body in bytes (413 above). */
@@ -51,7 +58,7 @@ export interface OrchestrateDeps extends TurnDeps {
   metrics?: Metrics;
   /** X-Ray segment per invocation (off locally with POWERTOOLS_TRACE_ENABLED=false). */
   tracer?: Tracer;
-  /** Extra fields for the health answer (e.g. cache statistics). */
+  /** Extra fields for GET /health/details (operators only; e.g. cache statistics). */
   healthDetails?: () => Record<string, unknown>;
   /** Warm-cache counters (hits, misses, evictions per kind) logged with every turn. */
   cacheStats?: () => Record<string, number>;
@@ -70,7 +77,7 @@ function arrivalOf(event: APIGatewayProxyEvent, started: number, strategy: Multi
   return { at, requestId: ctx?.requestId ?? `local-${started}-${Math.random().toString(36).slice(2)}`, strategy };
 }
 
-type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics) => Promise<HttpResult>;
+type Route = (event: APIGatewayProxyEvent, deps: OrchestrateDeps, log: Logger, metrics: Metrics, caller: Caller) => Promise<HttpResult>;
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
@@ -108,6 +115,8 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
   let prior: { turn: number; response: StoredHttpResponse } | undefined;
   if (idem && key) {
     const hash = createHash('sha256').update(JSON.stringify(canonical(query))).digest('hex');
+    // Indexed before the record exists, so erasure of the individual finds it (access layer).
+    await deps.individualIndex?.noteIdempotency(query.individual_id, key);
     const begun = await idem.begin(key, hash);
     if (begun.kind === 'replay') return replayed(begun.response, metrics);
     if (begun.kind === 'prepared') {
@@ -178,27 +187,25 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
   return result;
 };
 
-const healthRoute: Route = async (_event, deps) =>
-  json(200, { status: 'healthy', service: 'orchestrator', version: SERVICE_VERSION, ...(deps.healthDetails?.() ?? {}) });
+// Public: status, service and version only; anything more is GET /health/details, for operators.
+const healthRoute: Route = async () => json(200, { status: 'healthy', service: 'orchestrator', version: SERVICE_VERSION });
 
-function operatorId(event: APIGatewayProxyEvent): string {
-  const id = event.requestContext?.identity;
-  return id?.userArn ?? id?.caller ?? id?.user ?? 'unknown-operator';
-}
+const healthDetailsRoute: Route = async (_event, deps) =>
+  json(200, { status: 'healthy', service: 'orchestrator', version: SERVICE_VERSION, ...(deps.healthDetails?.() ?? {}) });
 
 const inspectRoute: Route = async (event, deps) => {
   const id = event.pathParameters?.id ?? '';
   return json(200, await inspectConversation(deps, id));
 };
 
-const resumeRoute: Route = async (event, deps, log) => {
+const resumeRoute: Route = async (event, deps, log, _metrics, caller) => {
   const id = event.pathParameters?.id ?? '';
   const raw = bodyText(event);
   const body = parseJsonBody(raw ?? '{}');
   if (!body.ok) return json(400, body.error);
   const parsed = parseResumeRequest(body.value);
   if (!parsed.ok) return json(400, parsed.error);
-  const by = operatorId(event);
+  const by = caller.principal;
   const result = await resumeConversation(deps, id, { by, reason: parsed.value.reason });
   log.info('conversation resumed', { conversation_id: id, operator: by });
   return json(200, result);
@@ -209,9 +216,12 @@ const ROUTES: Record<string, Route> = {
   'GET /health': healthRoute,
   'GET /conversations/{id}': inspectRoute,
   'POST /conversations/{id}/resume': resumeRoute,
-  'GET /conversations': (event, deps) => listConversationsRoute(event, deps, DEFAULT_TENANT),
-  'GET /conversations/{id}/turns': (event, deps) => turnLogRoute(event, deps, DEFAULT_TENANT),
+  'GET /conversations': (event, deps, _log, _metrics, caller) => listConversationsRoute(event, deps, caller.tenant),
+  'GET /conversations/{id}/turns': (event, deps, _log, _metrics, caller) => turnLogRoute(event, deps, caller.tenant),
   'GET /openapi.json': async () => openApiRoute(),
+  'GET /health/details': healthDetailsRoute,
+  'DELETE /individuals/{individual_id}': (event, deps) => eraseIndividualRoute(event, deps),
+  'GET /audit': (event, deps) => listAuditRoute(event, deps),
 };
 
 /** The routes this function serves (`"GET /health"`, …): the OpenAPI test checks the document lists exactly these. */
@@ -253,7 +263,17 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
         : json(404, { error: `no route for ${event.httpMethod} ${event.path}` });
     } else {
       try {
-        result = await fn(event, deps, logger, metrics);
+        const entered = await enterRoute(key, event, deps, requestId);
+        if (!entered.ok) {
+          result = entered.result;
+        } else {
+          try {
+            result = await fn(event, entered.deps, logger, metrics, entered.caller);
+          } catch (err) {
+            result = errorToResponse(err, requestId, logger);
+          }
+          await entered.after(result.statusCode);
+        }
       } catch (err) {
         result = errorToResponse(err, requestId, logger);
       }

@@ -29,10 +29,12 @@ import { LambdaAsyncDispatcher } from '../adapters/async-dispatcher.js';
 import { FallbackCheckpointSource, HttpCheckpointService } from '../adapters/checkpoint-service.js';
 import { createFanoutFromEnv } from '../adapters/fanout.js';
 import { createSfnClient } from '../adapters/sfn-client.js';
+import { TenantClients, tenantScopingMode } from '../adapters/tenant-client.js';
 import { DynamoConversationBrowser } from '../adapters/conversation-browser.js';
 import { createOrchestrateHandler } from './app.js';
 import { getIndividualMemory } from '../adapters/memory-wiring.js';
 import { setSafetyRegion } from '../core/safety/engine.js';
+import { authModeFromEnv, createAccessControl } from './tenancy.js';
 
 /** A required setting is missing; names it (fails the cold start loudly rather than a turn quietly). */
 export class MissingSettingError extends Error {
@@ -71,15 +73,34 @@ const checkpoints: CheckpointSource = process.env.CHECKPOINT_URL
     )
   : catalog;
 
+const dispatcher = new LambdaAsyncDispatcher({
+  client: lambda,
+  checkpointGeneratorFunction: required('CHECKPOINT_GENERATOR_FUNCTION'),
+  asyncAgentFunctions: JSON.parse(process.env.ASYNC_AGENT_FUNCTIONS ?? '{}') as Record<string, string>,
+  ...(process.env.MEMORY_WRITER_FUNCTION ? { memoryWriterFunction: process.env.MEMORY_WRITER_FUNCTION } : {}),
+});
+// Who may call, and each caller's tenant-scoped stores (tenancy.ts); breakers stay on the shared client.
+const access = createAccessControl({
+  mode: authModeFromEnv(),
+  tenants: process.env.TENANTS ?? '{}',
+  clients: new TenantClients({
+    mode: tenantScopingMode(),
+    shared: () => documentClient,
+    roleArn: process.env.TENANT_ROLE_ARN,
+    decorate: (c) => tracer.captureAWSv3Client(c),
+  }),
+  dispatcher,
+  clock: { now: () => Date.now() },
+  ...(process.env.MEMORY_WRITER_FUNCTION
+    ? { memoryFor: (tenant: string) => getIndividualMemory(tenant, (operation, error) => logger.warn('memory service failed; DynamoDB used', { operation, error: error instanceof Error ? error.name : 'unknown' })) }
+    : {}),
+});
+
 export const handler = createOrchestrateHandler({
+  access,
   store: getConversationStore(),
   fanout: createFanoutFromEnv({ registry, documentClient, client: sfn }),
-  dispatcher: new LambdaAsyncDispatcher({
-    client: lambda,
-    checkpointGeneratorFunction: required('CHECKPOINT_GENERATOR_FUNCTION'),
-    asyncAgentFunctions: JSON.parse(process.env.ASYNC_AGENT_FUNCTIONS ?? '{}') as Record<string, string>,
-    ...(process.env.MEMORY_WRITER_FUNCTION ? { memoryWriterFunction: process.env.MEMORY_WRITER_FUNCTION } : {}),
-  }),
+  dispatcher,
   // Individual memory (issue #16): read at a conversation's start, written by the memory writer.
   ...(process.env.MEMORY_WRITER_FUNCTION
     ? { memory: getIndividualMemory(undefined, (operation, error) => logger.warn('memory service failed; DynamoDB used', { operation, error: error instanceof Error ? error.name : 'unknown' })) }

@@ -1,13 +1,18 @@
 /**
  * The public HTTPS front: a regional REST API with access logs (ids and statuses, never bodies),
  * stage throttling, X-Ray, and CORS only when origins are configured.
- *   POST /orchestrate                 one conversation turn (authorizer seam: `authorizer` prop)
- *   GET  /health                      liveness, seed-compatible body
- *   GET  /conversations/{id}          operator inspection   (IAM-authenticated)
- *   POST /conversations/{id}/resume   operator resume        (IAM-authenticated)
- *   GET  /conversations               operator list          (IAM-authenticated)
- *   GET  /conversations/{id}/turns    operator turn log      (IAM-authenticated)
- *   GET  /openapi.json                the OpenAPI document   (open, like /health: no data)
+ *   POST   /orchestrate                    one conversation turn              (client)
+ *   GET    /health                         liveness: status, service, version  (public, the only one)
+ *   GET    /health/details                 liveness + cache internals          (operator)
+ *   GET    /conversations/{id}             operator inspection                 (operator, audited)
+ *   POST   /conversations/{id}/resume      operator resume                     (operator, audited)
+ *   DELETE /individuals/{individual_id}    right to erasure                    (operator, audited)
+ *   GET    /audit                          the tenant's operator audit         (operator)
+ *   GET    /conversations                  operator list                       (operator)
+ *   GET    /conversations/{id}/turns       operator turn log                   (operator, audited)
+ *   GET    /openapi.json                   the OpenAPI document                (any authenticated caller)
+ * Every route but GET /health is authenticated by API Gateway: IAM (SigV4) by default, or the JWT
+ * authorizer (auth=jwt). Tenant and role are resolved from that identity in the function (identity.ts).
  */
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,7 +28,7 @@ export interface OrchestratorApiProps {
   logRetention: logs.RetentionDays;
   removalPolicy: RemovalPolicy;
   logKey?: kms.IKey;
-  /** Authorizer for the turn route; when absent the route is open and protected by throttling only. */
+  /** JWT authorizer (auth=jwt); when absent every route but GET /health uses IAM (SigV4) authorization. */
   authorizer?: apigw.IAuthorizer;
   stageName: string;
 }
@@ -70,27 +75,31 @@ export class OrchestratorApi extends Construct {
         props.corsOrigins.length > 0
           ? {
               allowOrigins: props.corsOrigins,
-              allowMethods: ['GET', 'POST', 'OPTIONS'],
-              allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256'],
+              allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+              allowHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Amz-Date', 'X-Amz-Security-Token', 'X-Amz-Content-Sha256', 'X-Multitask-Strategy'],
             }
           : undefined,
     });
 
     const integration = new apigw.LambdaIntegration(props.handler, { proxy: true });
-    const turnAuth: apigw.MethodOptions = props.authorizer
-      ? { authorizer: props.authorizer }
-      : { authorizationType: apigw.AuthorizationType.NONE };
-    const operatorAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.IAM };
+    const auth: apigw.MethodOptions = props.authorizer
+      ? { authorizer: props.authorizer, authorizationType: apigw.AuthorizationType.CUSTOM }
+      : { authorizationType: apigw.AuthorizationType.IAM };
 
-    this.api.root.addResource('orchestrate').addMethod('POST', integration, turnAuth);
-    this.api.root.addResource('health').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
-    this.api.root.addResource('openapi.json').addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
+    this.api.root.addResource('orchestrate').addMethod('POST', integration, auth);
+    const health = this.api.root.addResource('health');
+    health.addMethod('GET', integration, { authorizationType: apigw.AuthorizationType.NONE });
+    health.addResource('details').addMethod('GET', integration, auth);
+    // The OpenAPI document holds no data, but only GET /health is unauthenticated (issue #11): any caller.
+    this.api.root.addResource('openapi.json').addMethod('GET', integration, auth);
     const conversations = this.api.root.addResource('conversations');
-    conversations.addMethod('GET', integration, operatorAuth);
+    conversations.addMethod('GET', integration, auth);
     const conversation = conversations.addResource('{id}');
-    conversation.addMethod('GET', integration, operatorAuth);
-    conversation.addResource('resume').addMethod('POST', integration, operatorAuth);
-    conversation.addResource('turns').addMethod('GET', integration, operatorAuth);
+    conversation.addMethod('GET', integration, auth);
+    conversation.addResource('resume').addMethod('POST', integration, auth);
+    conversation.addResource('turns').addMethod('GET', integration, auth);
+    this.api.root.addResource('individuals').addResource('{individual_id}').addMethod('DELETE', integration, auth);
+    this.api.root.addResource('audit').addMethod('GET', integration, auth);
 
     // Errors produced by API Gateway itself answer in the same JSON shape as the handler's.
     for (const [type, message] of [

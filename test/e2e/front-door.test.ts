@@ -45,8 +45,8 @@ const turn = (conversation: string, text: string, n: number, extra: Record<strin
   call('POST', '/orchestrate', { json: turnBody({ conversation_id: conversation, text, call_log_id: `${conversation}-${n}`, ...extra }) });
 
 describe('front door', () => {
-  it('GET /openapi.json (unauthenticated) serves exactly the committed docs/openapi.json', async () => {
-    const res = await signedFetch(`${stack.apiUrl}/openapi.json`, { identity: null });
+  it('GET /openapi.json (any authenticated caller: only GET /health is public, issue #11) serves exactly the committed docs/openapi.json', async () => {
+    const res = await signedFetch(`${stack.apiUrl}/openapi.json`, { identity: 'polaris-local' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(JSON.parse(fs.readFileSync(OPENAPI_PATH, 'utf8')));
   });

@@ -134,11 +134,11 @@ describe('REST API', () => {
   it('is regional with the turn, health and operator routes', () => {
     dev.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
     const parts = Object.values(dev.findResources('AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    expect(parts).toEqual(expect.arrayContaining(['orchestrate', 'health', 'conversations', '{id}', 'resume', 'turns', 'openapi.json']));
+    expect(parts).toEqual(expect.arrayContaining(['orchestrate', 'health', 'conversations', '{id}', 'resume', 'individuals', '{individual_id}', 'audit', 'turns', 'openapi.json']));
     const methods = Object.values(dev.findResources('AWS::ApiGateway::Method')).map((r) => `${r.Properties.HttpMethod}:${r.Properties.AuthorizationType}`);
-    // Open: the turn route (until auth), /health and /openapi.json. IAM: the four operator routes.
-    expect(methods.filter((m) => m === 'POST:NONE' || m === 'GET:NONE')).toHaveLength(3);
-    expect(methods.filter((m) => m.endsWith(':AWS_IAM'))).toHaveLength(4);
+    // Only the liveness probe is public (test/infra/auth.test.ts checks which one, in dev and prod).
+    expect(methods.filter((m) => m.endsWith(':NONE'))).toEqual(['GET:NONE']);
+    expect(methods.filter((m) => m.endsWith(':AWS_IAM')).length).toBe(methods.length - 1);
     expect(methods.some((m) => m.startsWith('OPTIONS'))).toBe(false); // CORS off unless configured
   });
 

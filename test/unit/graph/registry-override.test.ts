@@ -45,7 +45,8 @@ describe('function environments stay far below Lambda 4 KB limit', () => {
       for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
         const vars = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
         const size = Object.entries(vars).reduce((n, [k, v]) => n + k.length + (typeof v === 'string' ? v.length : JSON.stringify(v).length), 0);
-        expect(size, id).toBeLessThan(2048);
+        // 2.5 KB leaves room below 4 KB: the orchestrate function also carries the tenants directory (dev: the local identities).
+        expect(size, id).toBeLessThan(2560);
       }
     } finally {
       process.env = saved;
