@@ -9,6 +9,7 @@ import { ConversationNotFoundError, ConversationNotPausedError, RequestValidatio
 import type { Clock, ConversationStore } from '../core/ports.js';
 import { migrateState, type ConversationState, type PauseRecord, type StoredConversation } from '../core/state.js';
 import { checkpointProgress, currentPosition, resumeFromPause } from '../core/task-stack.js';
+import { isClosed } from '../core/checkpoint-lifecycle.js';
 
 /** What the operator use cases need. TurnDeps satisfies it. */
 export interface OperatorDeps {
@@ -34,6 +35,10 @@ export interface InspectedCheckpoint {
   status: string;
   source: string;
   completed_at: string | null;
+  /** The typed answer it collects, the value collected (structured, never the patient's words), times asked. */
+  slot: string | null;
+  value: Record<string, unknown> | null;
+  asked: number;
 }
 
 /** The stored conversation as operators and tools see it. User text from the context is not included. */
@@ -80,13 +85,16 @@ export function toInspection(state: ConversationState, version: number): Convers
       kind: task.kind,
       ...(task.service !== undefined ? { service: task.service } : {}),
       status: task.status,
-      current_checkpoint_id: task.checkpoints.find((c) => c.status !== 'complete')?.checkpoint_id ?? null,
+      current_checkpoint_id: task.checkpoints.find((c) => !isClosed(c.status))?.checkpoint_id ?? null,
       checkpoints: task.checkpoints.map((c) => ({
         checkpoint_id: c.checkpoint_id,
         description: c.description,
         status: c.status,
         source: c.source,
         completed_at: c.completed_at ?? null,
+        slot: c.slot?.type ?? null,
+        value: c.value !== undefined ? { ...c.value } : null,
+        asked: c.asked ?? 0,
       })),
     })),
     checkpoint_progress: checkpointProgress(state),

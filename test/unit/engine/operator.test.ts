@@ -16,7 +16,7 @@ describe('inspectConversation', () => {
       individual_id: 'ind-1',
       plan: 'accountability',
       services: ['followup'],
-      schema_version: 1,
+      schema_version: 2,
       version: 1,
       turn_count: 1,
       is_paused: false,
