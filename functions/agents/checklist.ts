@@ -94,7 +94,7 @@ export function run(request: AgentRequest): AgentOutput {
   const facts = turnFacts(text, request.dependencies, askingAboutMedication(request));
   const stack = request.stack_checkpoints ?? (request.task_checkpoints.length > 0 ? request.task_checkpoints : checkpoint ? [checkpoint] : []);
   const currentId = checkpoint && (checkpoint.status === 'in_progress' || checkpoint.status === 'pending') ? checkpoint.checkpoint_id : null;
-  const extraction = extractSlots(stack, currentId, facts, request.dependencies, evaluate);
+  const extraction = extractSlots(stack, currentId, facts, request.dependencies, evaluate, request.resumed === true);
   const sentiment = sentimentOf(facts.tokens).polarity;
   const base = { values: extraction.values, noted: extraction.noted, declined: extraction.declined, intent: extraction.intent, sentiment };
   if (!checkpoint) {

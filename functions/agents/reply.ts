@@ -215,8 +215,11 @@ export function acknowledgementsOf(req: ResponderRequest, view: TurnView): strin
   for (const [id, outcome] of ordered) {
     if (outcome.kind !== 'complete' && outcome.kind !== 'corrected') continue;
     const value = outcome.value ?? refs.find((r) => r.checkpoint_id === id)?.value;
-    if (value === undefined || seenTypes.has(value.type)) continue;
-    seenTypes.add(value.type);
+    // Meals and foods, or mood said twice, are one acknowledgement.
+    if (value === undefined) continue;
+    const group = value.type === 'foods' ? 'meals' : value.type;
+    if (seenTypes.has(group)) continue;
+    seenTypes.add(group);
     const line = acknowledge(value, outcome.kind, view.language, `${req.conversation_id}#${req.context.turn_number}#${id}`);
     if (line !== null && !out.includes(line)) out.push(line);
     if (out.length >= 3) break;

@@ -12,6 +12,7 @@
 import type { AgentOutput, CheckpointRef } from '../contracts/agent.js';
 import type { SlotSpec, SlotValue } from '../contracts/slots.js';
 import { slotFromCriteria } from '../core/slots/legacy.js';
+import { acceptValue } from '../core/slots/types.js';
 import * as medication from './medication.js';
 import type { MedicationMention } from './medication.js';
 import * as nutrition from './nutrition.js';
@@ -134,9 +135,13 @@ const MOOD = new ConceptLexicon<string>([
 ]);
 const POSITIVE_MOODS = new Set(['good', 'great', 'fine', 'okay', 'happy', 'better', 'calm', 'connected']);
 const NEUTRAL_MOODS = new Set(['meh']);
+/** Words that make a mood word about how the person feels ("I feel", "me siento"). */
 const FEELING_CUES = new ConceptLexicon<true>(
-  ['feel', 'feeling', 'felt', "i'm", 'im', 'i am', 'mood', 'me siento', 'siento', 'estoy', 'animo', 'me encuentro', 'ando'].map((w) => [w, true] as const),
+  ['feel', 'feeling', 'felt', 'mood', 'me siento', 'siento', 'animo', 'me encuentro'].map((w) => [w, true] as const),
 );
+/** "I'm tired", "estoy triste": a state right after "I'm" counts, but not a bland "I'm ok / I'm back". */
+const STATE_CUES = new ConceptLexicon<true>(["i'm", 'im', 'i am', 'estoy', 'ando', 'been'].map((w) => [w, true] as const));
+const BLAND_MOODS = new Set(['okay', 'fine', 'good']);
 
 const SLEEP_CUES = new ConceptLexicon<true>(
   [
@@ -253,13 +258,15 @@ function moodValue(f: TurnFacts, a: Attribution): SlotValue | null {
   const { tokens } = f;
   const sleepClauses = new Set(SLEEP_CUES.scan(tokens).map((h) => tokens[h.first]!.clause));
   const feelingClauses = new Set(FEELING_CUES.scan(tokens).map((h) => tokens[h.first]!.clause));
+  const statePositions = STATE_CUES.scan(tokens).map((h) => h.last);
   const short = tokens.length <= 6;
   const labels: string[] = [];
   let positive = 0;
   let negative = 0;
   for (const h of MOOD.scan(tokens)) {
     const clause = tokens[h.first]!.clause;
-    const inScope = feelingClauses.has(clause) || (a.current && (short || !sleepClauses.has(clause)));
+    const afterState = statePositions.some((p) => h.first > p && h.first - p <= 3 && tokens[p]!.clause === clause) && !BLAND_MOODS.has(h.value);
+    const inScope = feelingClauses.has(clause) || afterState || (a.current && (short || !sleepClauses.has(clause)));
     if (!inScope) continue;
     const negated = isNegated(tokens, h.first, 3);
     const label = negated ? (POSITIVE_MOODS.has(h.value) ? 'not great' : 'okay') : h.value;
@@ -288,8 +295,10 @@ function sleepValue(f: TurnFacts, a: Attribution): SlotValue | null {
   const s = sentimentOf(scope);
   const woke = scope.some((t) => ['woke', 'waking', 'desperte', 'despertaba', 'awake', 'desvele'].includes(t.w));
   let hours: number | undefined;
-  for (const n of numbersIn(scope)) {
-    const next = scope[n.index + 1]?.w;
+  const sentences = new Set(cues.map((h) => tokens[h.first]!.sent));
+  const hourScope = scope === tokens ? tokens : tokens.filter((t) => sentences.has(t.sent));
+  for (const n of numbersIn(hourScope)) {
+    const next = hourScope[n.index + 1]?.w;
     if (next !== undefined && ['hours', 'hrs', 'hour', 'h', 'horas', 'hora'].includes(next) && n.value <= 24) hours = n.value;
   }
   let quality: 'good' | 'fair' | 'poor' | null =
@@ -660,6 +669,7 @@ export function extractSlots(
   f: TurnFacts,
   deps: Readonly<Record<string, AgentOutput>> = {},
   evaluateLegacy: (criteria: CheckpointRef['criteria'], text: string, deps: Readonly<Record<string, AgentOutput>>) => { complete: boolean } = () => ({ complete: false }),
+  resumed = false,
 ): SlotExtraction {
   const claimedMeals = new Set(checkpoints.map((c) => c.slot?.meal).filter((m): m is NonNullable<typeof m> => m !== undefined));
   const values: Record<string, SlotValue> = {};
@@ -683,15 +693,17 @@ export function extractSlots(
       continue;
     }
     const open = cp.status === 'pending' || cp.status === 'in_progress';
-    const attribution: Attribution = { current: isCurrent && !f.stop, claimedMeals };
+    // The first message after "I have to go" greets; it answers the pending question only with clear facts.
+    const attribution: Attribution = { current: isCurrent && !f.stop && !resumed, claimedMeals };
     const value = extractValue(cp.slot, f, attribution, cp.value);
-    if (value === null) continue;
+    // Report only values that answer the slot ("no" is not a plan; a score of 70 is not 1..10).
+    if (value === null || acceptValue(cp.slot, value) === null) continue;
     values[cp.checkpoint_id] = open || isCurrent ? value : mergeValue(cp.value, value);
   }
   const noted: Record<string, SlotValue> = {};
   for (const slot of NOTED_SLOTS) {
     const value = extractValue(slot, f, { current: false, claimedMeals });
-    if (value !== null) noted[slot.key!] = value;
+    if (value !== null && acceptValue(slot, value) !== null) noted[slot.key!] = value;
   }
   return { values, noted, declined, intent: f.stop ? 'stop' : null };
 }
