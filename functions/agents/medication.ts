@@ -157,7 +157,8 @@ export function extract(text: string, ctx: MedicationContext = {}): {
     const byDistance = inSentence
       .map((h) => ({ h, d: h.first < m.first ? m.first - h.last : (h.first - m.last) + 0.5 }))
       .sort((a, b) => a.d - b.d);
-    let adherence: Adherence = byDistance[0]?.h.value ?? 'unknown';
+    // "I take metformin and I took it this morning": a definite verb (took / missed) beats the habitual "take".
+    let adherence: Adherence = (byDistance.find((x) => x.h.value !== 'unknown') ?? byDistance[0])?.h.value ?? 'unknown';
     // "Sorry, not lisinopril, it's losartan": a negated drug in a sentence that corrects itself is taken back.
     const sentence = tokens.filter((t) => t.sent === tokens[m.first]!.sent);
     const retracted = isNegated(tokens, m.first, 2) && CORRECTION_CUES.scan(sentence).length > 0 && MEDS.scan(sentence).length > 1;
