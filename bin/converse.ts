@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run converse`: plays the scripted conversations in events/conversations.json (one per plan) through
- * the offline stack over HTTP and prints each as a transcript with its checkpoint progress — a quick way to
- * see that the reference agents and responders read like a coherent check-in.
+ * `npm run converse`: plays the scripted conversations in events/conversations.json (one per plan and
+ * language, English and Spanish) through the offline stack over HTTP and prints each as a transcript with the
+ * checkpoints' statuses and typed values — a quick way to see that the reference agents and responders read
+ * like a coherent check-in.
  *
- *   npm run converse                         start a private offline stack on a free port, all plans
+ *   npm run converse                         start a private offline stack on a free port, all plans, both languages
  *   npm run converse -- daily_checkin        one plan
+ *   npm run converse -- --lang es            one language
  *   CONVERSE_URL=http://localhost:3000 npm run converse    use a stack already running (npm start)
  */
 import * as fs from 'node:fs';
@@ -18,17 +20,18 @@ import { postJson } from '../local/client.js';
 interface Script {
   detected_agent: string;
   services: string[];
-  turns: string[];
+  /** Patient turns per language. */
+  turns: Record<string, string[]>;
 }
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scripts = JSON.parse(fs.readFileSync(path.join(root, 'events', 'conversations.json'), 'utf8')) as Record<string, Script>;
 
-async function play(baseUrl: string, plan: string, script: Script): Promise<void> {
-  const conversationId = `demo-${plan}-${Date.now().toString(36)}`;
-  console.log(`\n=== ${plan} (detected_agent: ${script.detected_agent}, services: [${script.services.join(', ')}]) ===`);
+async function play(baseUrl: string, plan: string, script: Script, lang: string, turns: string[]): Promise<void> {
+  const conversationId = `demo-${plan}-${lang}-${Date.now().toString(36)}`;
+  console.log(`\n=== ${plan} [${lang}] (detected_agent: ${script.detected_agent}, services: [${script.services.join(', ')}]) ===`);
   let i = 0;
-  for (const text of script.turns) {
+  for (const text of turns) {
     i += 1;
     const res = await postJson(`${baseUrl}/orchestrate`, {
         text,
@@ -44,7 +47,7 @@ async function play(baseUrl: string, plan: string, script: Script): Promise<void
     const body = (await res.json()) as {
       response?: string;
       checkpoint_progress?: Record<string, boolean>;
-      task_stack?: Array<{ task_id: string; kind: string; status: string; checkpoints: Array<{ status: string }> }>;
+      task_stack?: Array<{ task_id: string; kind: string; status: string; checkpoints: Array<{ checkpoint_id: string; status: string; value?: Record<string, unknown> }> }>;
       requires_human?: boolean;
       error?: string;
     };
@@ -56,12 +59,25 @@ async function play(baseUrl: string, plan: string, script: Script): Promise<void
     const done = main?.checkpoints.filter((c) => c.status === 'complete').length ?? 0;
     console.log(`  Patient:   ${text}`);
     console.log(`  Companion: ${body.response}`);
-    console.log(`             [main task ${main?.status ?? '?'}: ${done}/${main?.checkpoints.length ?? 0} checkpoints${body.requires_human ? ', REQUIRES HUMAN' : ''}]`);
+    console.log(`             [main task ${main?.status ?? '?'}: ${done}/${main?.checkpoints.length ?? 0} complete${body.requires_human ? ', REQUIRES HUMAN' : ''}]`);
+    for (const task of body.task_stack ?? []) {
+      const cps = task.checkpoints.map((c) => `${c.checkpoint_id}=${c.status}${c.value ? ` ${describeValue(c.value)}` : ''}`);
+      console.log(`             ${task.task_id}: ${cps.join('; ')}`);
+    }
   }
 }
 
+/** A typed value on one line, without its type tag. */
+function describeValue(value: Record<string, unknown>): string {
+  const { type: _type, ...rest } = value;
+  return JSON.stringify(rest);
+}
+
 async function main(): Promise<void> {
-  const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const args = process.argv.slice(2);
+  const langAt = args.indexOf('--lang');
+  const langs = langAt >= 0 && args[langAt + 1] ? [args[langAt + 1]!] : ['en', 'es'];
+  const only = args.filter((a, i) => !a.startsWith('-') && (langAt < 0 || i !== langAt + 1));
   const unknown = only.filter((p) => !scripts[p]);
   if (unknown.length) throw new Error(`no script for ${unknown.join(', ')}; have ${Object.keys(scripts).join(', ')}`);
   let stack: LocalStack | undefined;
@@ -73,7 +89,11 @@ async function main(): Promise<void> {
   }
   try {
     for (const [plan, script] of Object.entries(scripts)) {
-      if (only.length === 0 || only.includes(plan)) await play(baseUrl, plan, script);
+      if (only.length > 0 && !only.includes(plan)) continue;
+      for (const lang of langs) {
+        const turns = script.turns[lang];
+        if (turns !== undefined) await play(baseUrl, plan, script, lang, turns);
+      }
     }
   } finally {
     await stack?.stop();

@@ -1,11 +1,12 @@
 /**
- * accountability — reference specialist responder (coach). Tone: direct, encouraging, concrete. Goals: turn
- * intentions into specific commitments (what and when), name progress, and treat misses as information
- * ("what got in the way?") rather than failure. Safety escalation comes first.
+ * accountability — reference specialist responder (coach). Tone: encouraging and concrete: a commitment
+ * without a day gets a nudge to name one. Otherwise the shared reply (./reply.ts): acknowledgement, at most
+ * one question, goodbye on stop, closing only when everything is settled. Safety escalation comes first.
  */
 import type { ResponderOutput, ResponderRequest } from '../contracts/agent.js';
-import { acknowledgements, checkpointToAsk, clampResponse, escalationMessage, secondPerson, seedOf } from './responder-kit.js';
-import { pick } from './text.js';
+import type { SlotValue } from '../contracts/slots.js';
+import { composeReply } from './reply.js';
+import { clampResponse, escalationMessage } from './responder-kit.js';
 
 export const RESPONDER_NAME = 'accountability';
 
@@ -13,32 +14,20 @@ export const RESPONDER_NAME = 'accountability';
 export function respond(req: ResponderRequest): ResponderOutput {
   const escalation = escalationMessage(req);
   if (escalation) return { responder: 'accountability', response: clampResponse(escalation), is_enriched: true, asks_checkpoint_id: null };
-  const ack = acknowledgements(req);
-  const parts: string[] = [pick(['Let us keep your momentum going.', 'Good to check in on your goals.', 'Thanks for showing up for yourself today.'], seedOf(req, 'open'))];
-  let enriched = false;
-  const firm = ack.commitments[0];
-  if (firm) {
-    enriched = true;
-    parts.push(`You committed to ${secondPerson(firm.text)}${firm.due ? ` ${secondPerson(firm.due.text)}` : ''}.`);
-    parts.push(firm.due ? 'I will hold you to it, and I will ask how it went.' : 'When exactly will you do it? Naming a day and time makes it much more likely to happen.');
-  }
-  if (!firm && ack.followup.length > 0) {
-    enriched = true;
-    parts.push(ack.followup[0]!);
-  }
-  if (ack.missedMedication.length > 0) {
-    enriched = true;
-    parts.push(`You missed ${ack.missedMedication.join(' and ')}. What got in the way, and what could make it easier tomorrow?`);
-  } else if (ack.medication.length > 0) {
-    enriched = true;
-    parts.push(ack.medication[0]!);
-  }
-  if (ack.nutrition.length > 0) {
-    enriched = true;
-    parts.push(ack.nutrition[0]!);
-  }
-  const next = checkpointToAsk(req);
-  if (next) parts.push(next.question);
-  else if (!firm) parts.push('What is one concrete step you will take before we talk next, and when?');
-  return { responder: 'accountability', response: clampResponse(parts.join(' ')), is_enriched: enriched, asks_checkpoint_id: next?.checkpoint_id ?? null };
+  return composeReply(req, {
+    voice: [['Let us keep your momentum going.', 'Sigamos con ese impulso.'], ['Good to check in on your goals.', 'Qué bueno revisar tus metas.']],
+    responder: 'accountability',
+    opener: (_r, view) => {
+      let value: SlotValue | undefined;
+      for (const o of view.outcomes.values()) if (o.kind === 'complete' && o.value?.type === 'commitment' && o.value.none !== true) value = o.value;
+      if (value?.type !== 'commitment' || value.due !== undefined || view.stop) return null;
+      return view.language === 'es'
+        ? 'Ponerle día y hora hace mucho más probable que lo cumplas.'
+        : 'Naming a day and time makes it much more likely to happen.';
+    },
+    closing: [
+      ['That is a solid plan. I will check in on how it goes. Keep it up!', 'Es un buen plan. Te preguntaré cómo te va. ¡Sigue así!'],
+      ['Great work today. I will hold you to it and ask how it went.', 'Buen trabajo hoy. Te preguntaré cómo te fue.'],
+    ],
+  });
 }

@@ -1,5 +1,9 @@
 /**
- * checklist — reference agent: evaluates the current checkpoint's completion criteria against the turn
+ * checklist — reference agent: the typed answers of a turn. For every checkpoint of the stack it reports the
+ * value the turn gives (`findings.values`, checkpoint_id → typed value), the facts volunteered by slot key
+ * (`findings.noted`), a refusal of the checkpoint being asked (`findings.declined`) and whether the patient
+ * wants to stop (`findings.intent: 'stop'`); `flags.checkpoint_complete` still answers for the current one.
+ * Checkpoints without a typed slot (legacy) are judged by their completion criteria against the turn
  * (the redacted text when privacy ran). All present rules must hold:
  * - keywords_any: one of the words/phrases appears (case- and accent-insensitive, whole words; a negated
  *   mention still counts, it answers the question);
@@ -14,6 +18,9 @@
  */
 import type { AgentOutput, AgentRequest, CompletionCriteria } from '../contracts/agent.js';
 import { okDependency, redactedText } from './input.js';
+import { askingAboutMedication } from './medication.js';
+import { sentimentOf } from './nlp.js';
+import { extractSlots, turnFacts } from './slot-extract.js';
 import { Lexicon, tokenize, type Token } from './text.js';
 
 export const AGENT_NAME = 'checklist';
@@ -80,31 +87,40 @@ export function evaluate(
   return { complete: rules.every((r) => r.met), rules };
 }
 
-/** Runs the checklist agent over one turn. */
+/** Runs the checklist agent over one turn: typed values for every checkpoint of the stack (./slot-extract.ts). */
 export function run(request: AgentRequest): AgentOutput {
   const checkpoint = request.checkpoint;
+  const text = redactedText(request);
+  const facts = turnFacts(text, request.dependencies, askingAboutMedication(request));
+  const stack = request.stack_checkpoints ?? (request.task_checkpoints.length > 0 ? request.task_checkpoints : checkpoint ? [checkpoint] : []);
+  const currentId = checkpoint && (checkpoint.status === 'in_progress' || checkpoint.status === 'pending') ? checkpoint.checkpoint_id : null;
+  const extraction = extractSlots(stack, currentId, facts, request.dependencies, evaluate, request.resumed === true);
+  const sentiment = sentimentOf(facts.tokens).polarity;
+  const base = { values: extraction.values, noted: extraction.noted, declined: extraction.declined, intent: extraction.intent, sentiment };
   if (!checkpoint) {
     return {
       agent: AGENT_NAME,
       status: 'ok',
-      findings: { matched: [], unmet: [], evaluated: false },
+      findings: { ...base, matched: [], unmet: [], evaluated: false },
       flags: { checkpoint_complete: false },
       summary: 'No current checkpoint to evaluate.',
     };
   }
-  const { complete, rules } = evaluate(checkpoint.criteria, redactedText(request), request.dependencies);
+  // A checkpoint without a typed slot (a legacy one) is judged by its keyword / finding criteria.
+  const legacy = checkpoint.slot === undefined ? evaluate(checkpoint.criteria, text, request.dependencies) : null;
+  const complete = extraction.values[checkpoint.checkpoint_id] !== undefined || legacy?.complete === true;
+  const filled = Object.keys(extraction.values).length;
   return {
     agent: AGENT_NAME,
     status: 'ok',
     findings: {
+      ...base,
       evaluated: true,
       checkpoint_id: checkpoint.checkpoint_id,
-      matched: rules.filter((r) => r.met),
-      unmet: rules.filter((r) => !r.met),
+      matched: legacy?.rules.filter((r) => r.met) ?? [],
+      unmet: legacy?.rules.filter((r) => !r.met) ?? [],
     },
     flags: { checkpoint_complete: complete, checkpoint_id: checkpoint.checkpoint_id },
-    summary: complete
-      ? `Checkpoint ${checkpoint.checkpoint_id} complete.`
-      : `Checkpoint ${checkpoint.checkpoint_id} not complete yet.`,
+    summary: `${complete ? `Checkpoint ${checkpoint.checkpoint_id} answered` : `Checkpoint ${checkpoint.checkpoint_id} not answered yet`}; ${filled} value${filled === 1 ? '' : 's'} found${extraction.intent === 'stop' ? '; the patient wants to stop' : ''}${extraction.declined.length > 0 ? '; declined' : ''}.`,
   };
 }

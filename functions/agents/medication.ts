@@ -19,7 +19,22 @@ export interface MedicationMention {
   name: string;
   dose?: { amount: number; unit: string };
   adherence: Adherence;
+  /** Taken back by a correction ("sorry, not lisinopril, it's losartan"): not a dose, not a medication. */
+  retracted?: boolean;
 }
+
+/** Words that make "not X" a correction of what was said, not a missed dose. */
+const CORRECTION_CUES = new Lexicon<true>(
+  ['sorry', 'i meant', 'meant', 'actually', "it's", 'its', 'it is', 'rather', 'oops', 'correction', 'perdon', 'perdona',
+    'quise decir', 'mejor dicho', 'en realidad', 'es', 'digo'].map((w) => [w, true] as const),
+);
+
+/** "I doubled up", "took two doses", "took it twice", "tomé doble": an extra dose (caution, not a miss). */
+const DOUBLE_DOSE = new Lexicon<true>(
+  ['doubled up', 'double dose', 'double up', 'doubled', 'took two doses', 'took it twice', 'took them twice', 'took twice',
+    'two doses', 'extra dose', 'took an extra', 'took one too many', 'took it again', 'dosis doble', 'tome doble',
+    'tome dos veces', 'dos dosis', 'me la tome dos veces', 'me las tome dos veces', 'doble dosis'].map((w) => [w, true] as const),
+);
 
 const DRUGS = [
   'metformin', 'insulin', 'lisinopril', 'atorvastatin', 'simvastatin', 'rosuvastatin', 'amlodipine', 'metoprolol',
@@ -44,7 +59,7 @@ const MEDS = new Lexicon<string>([
   ...DRUGS.map((d) => [d, d] as const),
   ...BRANDS,
   ...GENERIC.map((g) => [g, 'medication'] as const),
-]);
+], { fuzzy: true });
 
 const ADHERENCE = new Lexicon<Adherence>([
   // "I take metformin" is a habit, not today's dose: neutral unless negated ("didn't take" → missed).
@@ -120,6 +135,8 @@ export function extract(text: string, ctx: MedicationContext = {}): {
   medications: MedicationMention[];
   /** Overall adherence; null when nothing was said about taking or missing a dose. */
   adherence: Adherence | 'mixed' | null;
+  /** An extra dose was taken ("I doubled up by mistake"). */
+  double_dose: boolean;
   side_effects: string[];
   symptoms: string[];
   negated_side_effects: string[];
@@ -141,10 +158,16 @@ export function extract(text: string, ctx: MedicationContext = {}): {
     const byDistance = inSentence
       .map((h) => ({ h, d: h.first < m.first ? m.first - h.last : (h.first - m.last) + 0.5 }))
       .sort((a, b) => a.d - b.d);
-    let adherence: Adherence = byDistance[0]?.h.value ?? 'unknown';
+    // "I take metformin and I took it this morning": a definite verb (took / missed) beats the habitual "take".
+    let adherence: Adherence = (byDistance.find((x) => x.h.value !== 'unknown') ?? byDistance[0])?.h.value ?? 'unknown';
+    // "Sorry, not lisinopril, it's losartan": a negated drug in a sentence that corrects itself is taken back.
+    const sentence = tokens.filter((t) => t.sent === tokens[m.first]!.sent);
+    const retracted = isNegated(tokens, m.first, 2) && CORRECTION_CUES.scan(sentence).length > 0 && MEDS.scan(sentence).length > 1;
     // "no medication today", "sin medicina" with no verb: missed.
-    if (adherence === 'unknown' && isNegated(tokens, m.first, 2)) adherence = 'missed';
+    if (adherence === 'unknown' && isNegated(tokens, m.first, 2) && !retracted) adherence = 'missed';
+    if (retracted) adherence = 'unknown';
     const mention: MedicationMention = { name: m.value, adherence };
+    if (retracted) mention.retracted = true;
     const dose = doseNear(tokens, m.first, m.last);
     if (dose) mention.dose = dose;
     const existing = medications.find((x) => x.name === mention.name);
@@ -159,8 +182,12 @@ export function extract(text: string, ctx: MedicationContext = {}): {
   // A specific drug makes a generic "my meds" in the same turn redundant.
   const specific = medications.filter((m) => m.name !== 'medication');
   const meds = specific.length > 0 ? [...specific, ...medications.filter((m) => m.name === 'medication' && m.adherence !== 'unknown' && !specific.some((s) => s.adherence === m.adherence))] : medications;
-  const states = new Set(meds.map((m) => m.adherence).filter((a) => a !== 'unknown'));
-  const adherence = states.size === 0 ? null : states.size > 1 ? 'mixed' : [...states][0]!;
+  // An extra dose is a dose taken (cautioned by the responder), never a missed one.
+  const double_dose = DOUBLE_DOSE.scan(tokens).some((h) => !isNegated(tokens, h.first, 2));
+  if (double_dose) for (const m of meds) if (m.adherence === 'missed' && !m.retracted) m.adherence = 'taken';
+  const states = new Set(meds.filter((m) => !m.retracted).map((m) => m.adherence).filter((a) => a !== 'unknown'));
+  let adherence: Adherence | 'mixed' | null = states.size === 0 ? null : states.size > 1 ? 'mixed' : [...states][0]!;
+  if (double_dose && adherence === null) adherence = 'taken';
   const symptoms: string[] = [];
   const negated_side_effects: string[] = [];
   for (const s of SIDE_EFFECTS.scan(tokens)) {
@@ -169,7 +196,7 @@ export function extract(text: string, ctx: MedicationContext = {}): {
   }
   // "just tired" is a symptom; it is a side effect only when the turn is about medication.
   const aboutMedication = meds.length > 0 || SIDE_EFFECT_WORDS.scan(tokens).length > 0;
-  return { medications: meds, adherence, side_effects: aboutMedication ? symptoms : [], symptoms, negated_side_effects };
+  return { medications: meds, adherence, double_dose, side_effects: aboutMedication ? symptoms : [], symptoms, negated_side_effects };
 }
 
 /** True when the current checkpoint or task is about medication (its question names medication). */
@@ -192,6 +219,7 @@ export function run(request: AgentRequest): AgentOutput {
   const parts: string[] = [];
   const taken = found.medications.filter((m) => m.adherence === 'taken').map((m) => m.name);
   const missed = found.medications.filter((m) => m.adherence === 'missed').map((m) => m.name);
+  if (found.double_dose) parts.push('an extra dose');
   const other = found.medications.filter((m) => m.adherence === 'unknown').map((m) => m.name);
   if (taken.length > 0) parts.push(`taken: ${joinList(taken)}`);
   if (missed.length > 0) parts.push(`missed: ${joinList(missed)}`);

@@ -28,7 +28,8 @@ const MEALS = new Lexicon<MealName>([
   ['lunch', 'lunch'], ['almuerzo', 'lunch'], ['almorce', 'lunch'], ['almorzar', 'lunch'], ['comida', 'lunch'],
   ['dinner', 'dinner'], ['supper', 'dinner'], ['cena', 'dinner'], ['cene', 'dinner'], ['cenar', 'dinner'],
   ['snack', 'snack'], ['snacks', 'snack'], ['snacked', 'snack'], ['merienda', 'snack'], ['tentempie', 'snack'],
-]);
+  ['desayunamos', 'breakfast'], ['desayunado', 'breakfast'], ['almorzamos', 'lunch'], ['cenamos', 'dinner'],
+], { fuzzy: true });
 
 type Item = readonly ['food' | 'drink', string];
 const F = (name: string): Item => ['food', name];
@@ -64,7 +65,7 @@ const FOOD_WORDS: Array<readonly [string, Item]> = [
   ['vino', D('wine')], ['smoothie', D('smoothie')], ['lemonade', D('lemonade')], ['hot chocolate', D('hot chocolate')],
   ['kombucha', D('kombucha')], ['protein shake', D('protein shake')],
 ];
-const FOODS = new Lexicon<Item>(FOOD_WORDS);
+const FOODS = new Lexicon<Item>(FOOD_WORDS, { fuzzy: true });
 
 /** Millilitres per unit of water. */
 const UNIT_ML: Record<string, number> = {

@@ -7,6 +7,8 @@
  * 50 KB paste costs the same as a 20 KB one. Privacy redacts the whole text (a cap there would leak).
  */
 
+import { distance } from 'fastest-levenshtein';
+
 /** Characters of a turn the analysing agents look at (the rest is ignored, never echoed). */
 export const MAX_ANALYSIS_CHARS = 20_000;
 
@@ -81,8 +83,11 @@ export interface LexMatch<V> {
 export class Lexicon<V> {
   private readonly byFirst = new Map<string, Array<{ parts: string[]; phrase: string; value: V }>>();
   private readonly prefixes: Array<{ parts: string[]; phrase: string; value: V }> = [];
+  private readonly fuzzy: boolean;
 
-  constructor(entries: ReadonlyArray<readonly [string, V]>) {
+  /** `fuzzy`: also match words misspelt within a small edit distance ("oatmel", "brekfast", "lisinoprill"). */
+  constructor(entries: ReadonlyArray<readonly [string, V]>, options: { fuzzy?: boolean } = {}) {
+    this.fuzzy = options.fuzzy === true;
     for (const [phrase, value] of entries) {
       const folded = fold(phrase);
       const parts = [...folded.matchAll(TOKEN_RE)].map((m) => m[0]);
@@ -116,8 +121,15 @@ export class Lexicon<V> {
     return out;
   }
 
+  private fuzzyCandidates(word: string): Array<{ parts: string[]; phrase: string; value: V }> {
+    if (!this.fuzzy || typoBudget(word.length) === 0 || this.byFirst.has(word)) return [];
+    const out: Array<{ parts: string[]; phrase: string; value: V }> = [];
+    for (const [first, list] of this.byFirst) if (nearWord(word, first)) out.push(...list);
+    return out;
+  }
+
   private matchAt(tokens: readonly Token[], i: number): LexMatch<V> | undefined {
-    const candidates = [...(this.byFirst.get(tokens[i]!.w) ?? []), ...this.prefixes];
+    const candidates = [...(this.byFirst.get(tokens[i]!.w) ?? []), ...this.prefixes, ...this.fuzzyCandidates(tokens[i]!.w)];
     let best: LexMatch<V> | undefined;
     for (const c of candidates) {
       if (i + c.parts.length > tokens.length) continue;
@@ -125,7 +137,7 @@ export class Lexicon<V> {
       for (let k = 0; k < c.parts.length; k += 1) {
         const part = c.parts[k]!;
         const w = tokens[i + k]!.w;
-        if (part.endsWith('*') ? !w.startsWith(part.slice(0, -1)) : w !== part) {
+        if (part.endsWith('*') ? !w.startsWith(part.slice(0, -1)) : w !== part && !(this.fuzzy && nearWord(w, part))) {
           ok = false;
           break;
         }
@@ -138,6 +150,19 @@ export class Lexicon<V> {
     }
     return best;
   }
+}
+
+/** Edit distance a word of this length may be off by and still be the same word (short words must match). */
+export function typoBudget(length: number): number {
+  return length >= 8 ? 2 : length >= 6 ? 1 : 0;
+}
+
+/** True when `word` is `target` or `target` misspelt (same first letter, within the typo budget). */
+export function nearWord(word: string, target: string): boolean {
+  if (word === target) return true;
+  const budget = typoBudget(Math.min(word.length, target.length));
+  if (budget === 0 || word[0] !== target[0] || Math.abs(word.length - target.length) > budget) return false;
+  return distance(word, target) <= budget;
 }
 
 /** Words that negate what follows them in the same clause (English and Spanish). */

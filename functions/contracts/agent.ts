@@ -5,6 +5,7 @@
  * Documented with examples in docs/contracts.md.
  */
 import { z } from 'zod';
+import { SlotSpecSchema, SlotValueSchema } from './slots.js';
 
 export const CONTRACT_VERSION = 1;
 
@@ -27,6 +28,9 @@ export const CompletionCriteriaSchema = z
   .strict();
 export type CompletionCriteria = z.infer<typeof CompletionCriteriaSchema>;
 
+/** Text per language ('en', 'es'): questions of a checkpoint in each language the plan supports. */
+export const LocalizedTextSchema = z.partialRecord(z.enum(['en', 'es']), z.string().min(1).max(500));
+
 /** A checkpoint as agents see it. */
 export const CheckpointRefSchema = z.object({
   checkpoint_id: z.string(),
@@ -34,6 +38,16 @@ export const CheckpointRefSchema = z.object({
   question: z.string(),
   criteria: CompletionCriteriaSchema,
   status: z.string(),
+  /** The task holding it (in `stack_checkpoints`). */
+  task_id: z.string().optional(),
+  /** The question per language, and the second-attempt wording. */
+  questions: LocalizedTextSchema.optional(),
+  rephrase: LocalizedTextSchema.optional(),
+  /** The typed answer it collects, and the value collected so far (a later answer corrects it). */
+  slot: SlotSpecSchema.optional(),
+  value: SlotValueSchema.optional(),
+  /** How many times its question has been put to the patient. */
+  asked: z.number().int().nonnegative().optional(),
 });
 export type CheckpointRef = z.infer<typeof CheckpointRefSchema>;
 
@@ -111,6 +125,15 @@ export const AgentTurnInputSchema = z.object({
   checkpoint: CheckpointRefSchema.nullable(),
   /** The current task's checkpoints in order, so responders can look ahead. */
   task_checkpoints: z.array(CheckpointRefSchema).max(50),
+  /**
+   * Every checkpoint of every task (main first, then support tasks), with task_id, status, slot and value:
+   * a turn may answer any open one (or correct a value), and a responder weaves support tasks in.
+   */
+  stack_checkpoints: z.array(CheckpointRefSchema).max(100).optional(),
+  /** The language of this turn ('en' | 'es'), detected by the orchestrator (short answers keep the last). */
+  language: z.enum(['en', 'es']).optional(),
+  /** True when the previous turn ended with the patient asking to stop: this message resumes. */
+  resumed: z.boolean().optional(),
   context: AgentContextSchema,
   /** Individual memory across conversations (optional: absent without memory). See AgentMemorySchema. */
   memory: AgentMemorySchema.optional(),
@@ -186,7 +209,10 @@ export const GeneratedCheckpointSchema = z.object({
   checkpoint_id: z.string().min(1).max(128),
   description: z.string().min(1).max(500),
   question: z.string().min(1).max(500),
-  criteria: CompletionCriteriaSchema,
+  criteria: CompletionCriteriaSchema.default({}),
+  questions: LocalizedTextSchema.optional(),
+  rephrase: LocalizedTextSchema.optional(),
+  slot: SlotSpecSchema.optional(),
 });
 export type GeneratedCheckpoint = z.infer<typeof GeneratedCheckpointSchema>;
 

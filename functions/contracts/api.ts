@@ -52,7 +52,14 @@ export const TaskStackEntrySchema = z.object({
   service: z.string().optional(),
   status: z.string(),
   current_checkpoint_id: z.string().nullable(),
-  checkpoints: z.array(z.object({ checkpoint_id: z.string(), status: z.string() })),
+  checkpoints: z.array(
+    z.object({
+      checkpoint_id: z.string(),
+      status: z.string(),
+      /** The typed answer collected (e.g. { type: 'scale', score: 6 }), when known. */
+      value: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
 });
 export type TaskStackEntry = z.infer<typeof TaskStackEntrySchema>;
 

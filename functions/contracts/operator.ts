@@ -25,6 +25,10 @@ export const InspectedCheckpointSchema = z.object({
   status: z.string(),
   source: z.string(),
   completed_at: z.string().nullable(),
+  /** The typed answer it collects, the value collected (structured, never the patient's words), times asked. */
+  slot: z.string().nullable(),
+  value: z.record(z.string(), z.unknown()).nullable(),
+  asked: z.number().int(),
 });
 export type InspectedCheckpoint = z.infer<typeof InspectedCheckpointSchema>;
 

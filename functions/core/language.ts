@@ -13,11 +13,13 @@ const ES_WORDS = new Set(
     'quiero puedo siento dormí dormi comí comi desayuné desayune tomé tome pastillas medicina agua gracias hola ' +
     'adiós adios buenos buenas días dias noche tarde ya más mas menos cuando donde como qué cómo cuándo dónde ' +
     'porqué yo tú tu él ella usted ustedes ellos ellas al del hay fue era estaba estoy dolor cabeza pecho ' +
-    'vivir morir ayuda sola solo triste cansado cansada poco mucho').split(/\s+/),
+    'vivir morir ayuda sola solo triste cansado cansada poco mucho voy vas va vamos salir caminar comer hacer llamar ' +
+    'hablar ir tomar dormir desayunar cenar almorzar unos unas hija hijo vecina vecino quiero tengo nada algo').split(/\s+/),
 );
 const EN_WORDS = new Set(
-  ('the a an and or but because for with without very my me you he she it we they is am are was were be been ' +
-    'have has had do did does not no yes today yesterday tomorrow good bad well i im i\'m feel felt slept sleep ' +
+  // "a", "no" and "me" are Spanish words too: they decide nothing.
+  ('the an and or but because for with without very my you he she it we they is am are was were be been ' +
+    'have has had do did does not yes today yesterday tomorrow good bad well i im i\'m feel felt slept sleep ' +
     'ate eat breakfast lunch dinner water took take pills meds thanks thank hello hi bye what how when where ' +
     'why this that there here just really so too some any about of to in on at from up out can could would ' +
     'should will want need help pain head chest alone lonely tired sad').split(/\s+/),

@@ -5,8 +5,10 @@
  * instead of failing a conversation halfway.
  */
 import { z } from 'zod';
-import { GeneratedCheckpointSchema, type GeneratedCheckpoint } from '../contracts/agent.js';
+import type { GeneratedCheckpoint } from '../contracts/agent.js';
+import { SlotSpecSchema } from '../contracts/slots.js';
 import { PlanCatalogError, UnknownPlanError } from './errors.js';
+import { criteriaForSlot } from './slots/legacy.js';
 import type { CheckpointSource } from './ports.js';
 import { buildTask, MAX_CHECKPOINTS_PER_TASK } from './task-stack.js';
 import type { Task } from './state.js';
@@ -18,26 +20,98 @@ import moodTracking from '../../config/plans/mood_tracking.json' with { type: 'j
 import nutritionCoaching from '../../config/plans/nutrition_coaching.json' with { type: 'json' };
 import supportTasks from '../../config/plans/support-tasks.json' with { type: 'json' };
 
-const TaskDefinitionSchema = z.strictObject({
+const LANGUAGES = ['en', 'es'] as const;
+const questionText = z.string().min(1).max(500);
+/** Text per language: English is required (the default wording), Spanish optional per checkpoint. */
+const LocalizedSchema = z.strictObject({ en: questionText, es: questionText.optional() });
+
+/**
+ * A checkpoint in a plan file: what it collects (`slot`: the typed answer and how it is judged) and its
+ * question per language, with a different wording for the second attempt (`rephrase`).
+ */
+export const PlanCheckpointSchema = z.strictObject({
+  checkpoint_id: z.string().min(1).max(128),
+  description: z.string().min(1).max(500),
+  slot: SlotSpecSchema,
+  question: LocalizedSchema,
+  rephrase: LocalizedSchema.optional(),
+});
+export type PlanCheckpoint = z.infer<typeof PlanCheckpointSchema>;
+
+const TaskFileSchema = z.strictObject({
   task_id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
   name: z.string().min(1).max(200),
-  checkpoints: z.array(GeneratedCheckpointSchema).min(1).max(MAX_CHECKPOINTS_PER_TASK),
+  checkpoints: z.array(PlanCheckpointSchema).min(1).max(MAX_CHECKPOINTS_PER_TASK),
 });
 
 /** A plan file: a main task with ordered checkpoints, plus a pool the checkpoint generator may add from. */
-export const PlanDefinitionSchema = z.strictObject({
+export const PlanFileSchema = z.strictObject({
   plan_id: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
   name: z.string().min(1).max(200),
   description: z.string().min(1).max(1000),
-  main_task: TaskDefinitionSchema,
-  extension_checkpoints: z.array(GeneratedCheckpointSchema).max(MAX_CHECKPOINTS_PER_TASK),
+  /** Languages every checkpoint's question (and rephrase) is written in; English always. */
+  languages: z.array(z.enum(LANGUAGES)).min(1).max(LANGUAGES.length),
+  main_task: TaskFileSchema,
+  extension_checkpoints: z.array(PlanCheckpointSchema).max(MAX_CHECKPOINTS_PER_TASK),
 });
-export type PlanDefinition = z.infer<typeof PlanDefinitionSchema>;
+export type PlanFile = z.infer<typeof PlanFileSchema>;
+
+/** A task as the engine builds it: checkpoints in the agent contract's shape (questions per language, slot). */
+export interface TaskDefinitionOut {
+  task_id: string;
+  name: string;
+  checkpoints: GeneratedCheckpoint[];
+}
+
+/** A loaded plan: the file with its checkpoints converted to the contract's GeneratedCheckpoint shape. */
+export interface PlanDefinition {
+  plan_id: string;
+  name: string;
+  description: string;
+  languages: Array<(typeof LANGUAGES)[number]>;
+  main_task: TaskDefinitionOut;
+  extension_checkpoints: GeneratedCheckpoint[];
+}
 
 /** A support task definition (config/plans/support-tasks.json, keyed by service). */
-export type SupportTaskDefinition = z.infer<typeof TaskDefinitionSchema>;
+export type SupportTaskDefinition = TaskDefinitionOut;
 
-const SupportTasksSchema = z.record(z.string(), TaskDefinitionSchema);
+const SupportTasksSchema = z.record(z.string(), TaskFileSchema);
+
+/**
+ * A plan checkpoint as the contract carries it: `question` is the English wording, `questions` / `rephrase`
+ * every language, and `criteria` the legacy equivalent of the slot (for a team's checklist agent that still
+ * judges by criteria).
+ */
+export function toGeneratedCheckpoint(cp: PlanCheckpoint): GeneratedCheckpoint {
+  const out: GeneratedCheckpoint = {
+    checkpoint_id: cp.checkpoint_id,
+    description: cp.description,
+    question: cp.question.en,
+    questions: { ...cp.question },
+    criteria: criteriaForSlot(cp.slot),
+    slot: { ...cp.slot },
+  };
+  if (cp.rephrase !== undefined) out.rephrase = { ...cp.rephrase };
+  return out;
+}
+
+function checkLanguages(file: string, languages: readonly string[], cps: readonly PlanCheckpoint[]): void {
+  for (const cp of cps) {
+    for (const lang of languages) {
+      const texts = cp.question as Record<string, string | undefined>;
+      if (texts[lang] === undefined) {
+        throw new PlanCatalogError(file, `checkpoint '${cp.checkpoint_id}' has no '${lang}' question`);
+      }
+      if (cp.rephrase !== undefined && (cp.rephrase as Record<string, string | undefined>)[lang] === undefined) {
+        throw new PlanCatalogError(file, `checkpoint '${cp.checkpoint_id}' has no '${lang}' rephrase`);
+      }
+    }
+    if (cp.slot.min !== undefined && cp.slot.max !== undefined && cp.slot.min > cp.slot.max) {
+      throw new PlanCatalogError(file, `checkpoint '${cp.checkpoint_id}': slot min > max`);
+    }
+  }
+}
 
 function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, source: string): T {
   const parsed = schema.safeParse(data);
@@ -57,7 +131,12 @@ export function loadCatalog(
   planFiles: Readonly<Record<string, unknown>>,
   supportFile: unknown,
 ): { plans: Map<string, PlanDefinition>; support: Map<string, SupportTaskDefinition> } {
-  const support = new Map(Object.entries(parseOrThrow(SupportTasksSchema, supportFile, 'support-tasks.json')));
+  const supportFiles = parseOrThrow(SupportTasksSchema, supportFile, 'support-tasks.json');
+  const support = new Map<string, SupportTaskDefinition>();
+  for (const [service, task] of Object.entries(supportFiles)) {
+    checkLanguages('support-tasks.json', ['en'], task.checkpoints);
+    support.set(service, { task_id: task.task_id, name: task.name, checkpoints: task.checkpoints.map(toGeneratedCheckpoint) });
+  }
   const supportIds = new Map<string, string>();
   for (const [service, task] of support) {
     for (const cp of task.checkpoints) {
@@ -69,7 +148,21 @@ export function loadCatalog(
   }
   const plans = new Map<string, PlanDefinition>();
   for (const [file, data] of Object.entries(planFiles)) {
-    const plan = parseOrThrow(PlanDefinitionSchema, data, `${file}.json`);
+    const parsed = parseOrThrow(PlanFileSchema, data, `${file}.json`);
+    if (!parsed.languages.includes('en')) throw new PlanCatalogError(`${file}.json`, `languages must include 'en'`);
+    checkLanguages(`${file}.json`, parsed.languages, [...parsed.main_task.checkpoints, ...parsed.extension_checkpoints]);
+    const plan: PlanDefinition = {
+      plan_id: parsed.plan_id,
+      name: parsed.name,
+      description: parsed.description,
+      languages: [...parsed.languages],
+      main_task: {
+        task_id: parsed.main_task.task_id,
+        name: parsed.main_task.name,
+        checkpoints: parsed.main_task.checkpoints.map(toGeneratedCheckpoint),
+      },
+      extension_checkpoints: parsed.extension_checkpoints.map(toGeneratedCheckpoint),
+    };
     if (plan.plan_id !== file) throw new PlanCatalogError(`${file}.json`, `plan_id '${plan.plan_id}' does not match the file name`);
     const ids = new Set<string>();
     for (const cp of [...plan.main_task.checkpoints, ...plan.extension_checkpoints]) {
@@ -134,6 +227,6 @@ export class PlanCatalogCheckpointSource implements CheckpointSource {
   async initial(args: { plan: string; conversation_id: string; task_id: string }): Promise<GeneratedCheckpoint[]> {
     const plan = getPlan(args.plan);
     if (plan === undefined) throw new UnknownPlanError(args.plan, listPlanIds());
-    return plan.main_task.checkpoints.map((cp) => ({ ...cp, criteria: { ...cp.criteria } }));
+    return plan.main_task.checkpoints.map((cp) => structuredClone(cp));
   }
 }

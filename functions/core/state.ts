@@ -8,18 +8,46 @@ import { z } from 'zod';
 import type { OrchestratorQuery } from '../contracts/api.js';
 import { CompletionCriteriaSchema, type CompletionCriteria } from '../contracts/agent.js';
 import { StateMigrationError } from './errors.js';
+import type { Language } from './language.js';
+import { SlotSpecSchema, SlotValueSchema, type SlotSpec, type SlotValue } from './slots/types.js';
+import { slotFromCriteria } from './slots/legacy.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
-/** Checkpoint lifecycle (seed state diagram). */
-export type CheckpointStatus = 'generated' | 'pending' | 'in_progress' | 'evaluating' | 'complete' | 'paused';
+/**
+ * Checkpoint lifecycle: the seed's state diagram plus two terminal outcomes — `declined` (the patient
+ * refused) and `skipped` (no usable answer after two attempts).
+ */
+export type CheckpointStatus =
+  | 'generated'
+  | 'pending'
+  | 'in_progress'
+  | 'evaluating'
+  | 'complete'
+  | 'paused'
+  | 'declined'
+  | 'skipped';
+
+/** Question text per language (at least English; the plan catalog carries Spanish too). */
+export type LocalizedText = Partial<Record<Language, string>>;
 
 export interface Checkpoint {
   checkpoint_id: string;
   description: string;
-  /** What the responder asks to make progress on this checkpoint. */
+  /** What the responder asks to make progress on this checkpoint (the default-language wording). */
   question: string;
+  /** The question per language; `question` is used for a language not listed. */
+  questions?: LocalizedText;
+  /** A different wording for the second attempt (never repeat a question verbatim). */
+  rephrase?: LocalizedText;
+  /** Legacy keyword / agent-finding criteria (what a team's own checklist agent may still judge by). */
   criteria: CompletionCriteria;
+  /** The typed answer this checkpoint collects (schema v2). */
+  slot?: SlotSpec;
+  /** The typed value collected (structured, never the patient's sentence); a later answer replaces it. */
+  value?: SlotValue;
+  /** How many times the question has been put to the patient. */
+  asked?: number;
   status: CheckpointStatus;
   source: 'plan' | 'generated' | 'external';
   completed_at?: string;
@@ -69,6 +97,15 @@ export interface ConversationState {
   pause_log: PauseRecord[];
   /** Bounded rolling context: a summary plus the last few turns. */
   context: { summary: string; recent: TurnSummary[] };
+  /** The language the patient last wrote in (short answers keep it). */
+  language: Language;
+  /**
+   * Typed values the patient volunteered, by slot key, for checkpoints that were not on the stack yet
+   * (bounded: one value per key). A checkpoint added later with that key is credited from here.
+   */
+  noted: Record<string, SlotValue>;
+  /** True after a turn in which the patient asked to stop; the next message resumes. */
+  stopped: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -110,6 +147,9 @@ export function newConversation(query: OrchestratorQuery, tasks: readonly Task[]
     requires_human: false,
     pause_log: [],
     context: { summary: '', recent: [] },
+    language: 'en',
+    noted: {},
+    stopped: false,
     created_at: at,
     updated_at: at,
   };
@@ -214,10 +254,10 @@ export type ConversationStateV0 = z.infer<typeof ConversationStateSchemaV0>;
  * the first open checkpoint of the first open task is in_progress once the conversation has had a turn
  * (paused, with its task, when the v0 conversation was paused); everything else pending.
  */
-export function migrateV0toV1(v0: ConversationStateV0): ConversationState {
+export function migrateV0toV1(v0: ConversationStateV0): ConversationStateV1 {
   const paused = v0.paused || v0.requires_human === true;
   let currentFound = false;
-  const task_stack: Task[] = v0.tasks.map((t) => {
+  const task_stack: ConversationStateV1['task_stack'] = v0.tasks.map((t) => {
     const openIndex = t.checkpoints.findIndex((c) => !c.completed);
     const taskComplete = openIndex < 0 && (t.completed || t.checkpoints.length > 0);
     const isCurrent = !taskComplete && !currentFound;
@@ -260,7 +300,7 @@ export function migrateV0toV1(v0: ConversationStateV0): ConversationState {
     reply: h.assistant,
   }));
   return {
-    schema_version: 1,
+    schema_version: 1 as const,
     conversation_id: v0.conversation_id,
     individual_id: v0.individual_id,
     user_profile_id: v0.user_profile_id,
@@ -276,6 +316,56 @@ export function migrateV0toV1(v0: ConversationStateV0): ConversationState {
     context: { summary: v0.summary.slice(-MAX_SUMMARY_CHARS), recent },
     created_at: v0.created_at,
     updated_at: v0.updated_at,
+  };
+}
+
+const LocalizedTextSchema = z.partialRecord(z.enum(['en', 'es']), z.string().min(1).max(500));
+
+const CheckpointSchemaV2 = CheckpointSchemaV1.extend({
+  status: z.enum(['generated', 'pending', 'in_progress', 'evaluating', 'complete', 'paused', 'declined', 'skipped']),
+  questions: LocalizedTextSchema.optional(),
+  rephrase: LocalizedTextSchema.optional(),
+  slot: SlotSpecSchema.optional(),
+  value: SlotValueSchema.optional(),
+  asked: z.number().int().nonnegative().optional(),
+});
+
+const TaskSchemaV2 = TaskSchemaV1.extend({ checkpoints: z.array(CheckpointSchemaV2) });
+
+/** Schema of a v2 state: v1 plus typed checkpoint values, declined/skipped, language and noted values. */
+export const ConversationStateSchemaV2 = ConversationStateSchemaV1.extend({
+  schema_version: z.literal(2),
+  task_stack: z.array(TaskSchemaV2),
+  language: z.enum(['en', 'es']),
+  noted: z.record(z.string(), SlotValueSchema),
+  stopped: z.boolean(),
+});
+
+/** The stored shape of schema v1 (no slots, values, language). */
+export type ConversationStateV1 = Omit<ConversationState, 'schema_version' | 'language' | 'noted' | 'stopped'> & {
+  schema_version: 1;
+};
+
+/**
+ * v1 → v2: each checkpoint gets the slot its legacy criteria describe (agent findings map to their typed
+ * slot, numeric keywords to a scale, the rest to free text), its question as the English wording, and no
+ * value (a v1 completion knew no value; its status stays). The conversation starts in English.
+ */
+export function migrateV1toV2(v1: ConversationStateV1): ConversationState {
+  return {
+    ...v1,
+    schema_version: 2,
+    task_stack: v1.task_stack.map((t) => ({
+      ...t,
+      checkpoints: t.checkpoints.map((c) => ({
+        ...c,
+        questions: c.questions ?? { en: c.question },
+        slot: c.slot ?? slotFromCriteria(c.criteria),
+      })),
+    })),
+    language: 'en',
+    noted: {},
+    stopped: false,
   };
 }
 
@@ -297,14 +387,19 @@ export function migrateState(raw: unknown): ConversationState {
   }
   const version = (raw as Record<string, unknown>)['schema_version'];
   if (version === SCHEMA_VERSION) {
-    const parsed = ConversationStateSchemaV1.safeParse(raw);
+    const parsed = ConversationStateSchemaV2.safeParse(raw);
     if (!parsed.success) throw new StateMigrationError(version, describeIssues(parsed.error));
     return raw as ConversationState;
+  }
+  if (version === 1) {
+    const parsed = ConversationStateSchemaV1.safeParse(raw);
+    if (!parsed.success) throw new StateMigrationError(version, describeIssues(parsed.error));
+    return migrateV1toV2(raw as ConversationStateV1);
   }
   if (version === undefined || version === 0) {
     const parsed = ConversationStateSchemaV0.safeParse(raw);
     if (!parsed.success) throw new StateMigrationError(version ?? 0, describeIssues(parsed.error));
-    return migrateV0toV1(parsed.data);
+    return migrateV1toV2(migrateV0toV1(parsed.data));
   }
   throw new StateMigrationError(version, `unknown schema_version (this release reads 0..${SCHEMA_VERSION})`);
 }

@@ -9,8 +9,9 @@
  */
 import type { TaskStackEntry } from '../contracts/api.js';
 import type { GeneratedCheckpoint } from '../contracts/agent.js';
-import { transitionCheckpoint } from './checkpoint-lifecycle.js';
+import { isClosed, transitionCheckpoint } from './checkpoint-lifecycle.js';
 import { PlanCatalogError } from './errors.js';
+import { slotFromCriteria } from './slots/legacy.js';
 import type { Checkpoint, ConversationState, PauseRecord, Task } from './state.js';
 
 /** Most checkpoints one task may hold (agents receive the task's checkpoints; AgentTurnInput caps at 50). */
@@ -41,10 +42,15 @@ export function createCheckpoint(def: GeneratedCheckpoint, source: Checkpoint['s
     checkpoint_id: def.checkpoint_id,
     description: def.description,
     question: def.question,
+    questions: { en: def.question, ...def.questions },
     criteria: { ...def.criteria },
+    // A checkpoint that declares no typed answer (an external service's, say) collects what its legacy
+    // criteria describe.
+    slot: def.slot !== undefined ? { ...def.slot } : slotFromCriteria(def.criteria ?? {}),
     status: 'generated',
     source,
   };
+  if (def.rephrase !== undefined) generated.rephrase = { ...def.rephrase };
   return transitionCheckpoint(generated, 'pending');
 }
 
@@ -79,7 +85,7 @@ export function currentPosition(state: ConversationState): StackPosition | null 
   const taskIndex = currentTaskIndex(state);
   if (taskIndex < 0) return null;
   const task = state.task_stack[taskIndex]!;
-  const checkpointIndex = task.checkpoints.findIndex((c) => c.status !== 'complete');
+  const checkpointIndex = task.checkpoints.findIndex((c) => !isClosed(c.status));
   return { taskIndex, task, checkpointIndex, checkpoint: checkpointIndex < 0 ? null : task.checkpoints[checkpointIndex]! };
 }
 
@@ -246,7 +252,7 @@ export function allCheckpointIds(state: ConversationState): string[] {
   return state.task_stack.flatMap((t) => t.checkpoints.map((c) => c.checkpoint_id));
 }
 
-/** checkpoint_id → complete?, for the response's `checkpoint_progress`. */
+/** checkpoint_id → complete?, for the response's `checkpoint_progress` (declined / skipped are false). */
 export function checkpointProgress(state: ConversationState): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const task of state.task_stack) for (const cp of task.checkpoints) out[cp.checkpoint_id] = cp.status === 'complete';
@@ -256,14 +262,18 @@ export function checkpointProgress(state: ConversationState): Record<string, boo
 /** The response's `task_stack`: each task with its status, current checkpoint and checkpoint statuses. */
 export function taskStackView(state: ConversationState): TaskStackEntry[] {
   return state.task_stack.map((task) => {
-    const open = task.checkpoints.find((c) => c.status !== 'complete');
+    const open = task.checkpoints.find((c) => !isClosed(c.status));
     const entry: TaskStackEntry = {
       task_id: task.task_id,
       name: task.name,
       kind: task.kind,
       status: task.status,
       current_checkpoint_id: open?.checkpoint_id ?? null,
-      checkpoints: task.checkpoints.map((c) => ({ checkpoint_id: c.checkpoint_id, status: c.status })),
+      checkpoints: task.checkpoints.map((c) =>
+        c.value === undefined
+          ? { checkpoint_id: c.checkpoint_id, status: c.status }
+          : { checkpoint_id: c.checkpoint_id, status: c.status, value: { ...c.value } },
+      ),
     };
     if (task.service !== undefined) entry.service = task.service;
     return entry;
@@ -272,8 +282,8 @@ export function taskStackView(state: ConversationState): TaskStackEntry[] {
 
 /**
  * Invariants of a persisted task stack. Returns the violations (empty = consistent):
- * - a complete task has only complete checkpoints; an active task that is current has an open checkpoint;
- * - within a task, complete checkpoints form a prefix (checkpoints complete in order);
+ * - a complete task has only closed (complete / declined / skipped) checkpoints; an active task that is
+ *   current has an open checkpoint (checkpoints may close out of order: a turn can answer any of them);
  * - at most one checkpoint is open (in_progress or paused), and only at the current position;
  * - `evaluating` and `generated` never persist (they are transient inside a turn);
  * - paused ⇔ a paused task; a paused conversation has no in-progress checkpoint; requires_human ⇒ paused;
@@ -285,22 +295,19 @@ export function checkTaskStack(state: ConversationState): string[] {
   const seen = new Set<string>();
   let open = 0;
   state.task_stack.forEach((task, ti) => {
-    if (task.status === 'complete' && task.checkpoints.some((c) => c.status !== 'complete')) {
-      violations.push(`task ${task.task_id} is complete with an incomplete checkpoint`);
+    if (task.status === 'complete' && task.checkpoints.some((c) => !isClosed(c.status))) {
+      violations.push(`task ${task.task_id} is complete with an open checkpoint`);
     }
     if (task.status === 'paused' && !state.is_paused) violations.push(`task ${task.task_id} is paused in an active conversation`);
     if (task.status === 'paused' && (pos === null || pos.taskIndex !== ti)) {
       violations.push(`task ${task.task_id} is paused but is not the current task`);
     }
-    let incompleteSeen = false;
     task.checkpoints.forEach((cp, ci) => {
       if (seen.has(cp.checkpoint_id)) violations.push(`checkpoint id ${cp.checkpoint_id} appears twice`);
       seen.add(cp.checkpoint_id);
       if (cp.status === 'evaluating' || cp.status === 'generated') {
         violations.push(`checkpoint ${cp.checkpoint_id} persisted in transient status ${cp.status}`);
       }
-      if (cp.status === 'complete' && incompleteSeen) violations.push(`checkpoint ${cp.checkpoint_id} completed out of order`);
-      if (cp.status !== 'complete') incompleteSeen = true;
       if (cp.status === 'in_progress' || cp.status === 'paused') {
         open++;
         if (pos === null || pos.taskIndex !== ti || pos.checkpointIndex !== ci) {

@@ -9,7 +9,12 @@ import type { OrchestratorQuery } from '../contracts/api.js';
 import type { FanoutResult, KeyValueCache } from './ports.js';
 import { routeResponder } from './routing.js';
 import { MAX_SUMMARY_CHARS, RECENT_TURNS, type Checkpoint, type ConversationState, type TurnSummary } from './state.js';
-import { applyCheckpointVerdict, currentPosition } from './task-stack.js';
+import { beginTurn, currentPosition } from './task-stack.js';
+import { detectLanguage } from './language.js';
+import { isClosed } from './checkpoint-lifecycle.js';
+import { emptyEvaluation, readEvaluation, type TurnEvaluation } from './slots/evaluation.js';
+import { applyEvaluation, creditNoted, recordAsked } from './slots/apply.js';
+import { agentForSlot } from './slots/legacy.js';
 import { applySafety, applyHeldSafety, safeUserText, type SafetyDecision } from './safety/engine.js';
 
 /** What a paused conversation answers instead of running agents (and what an escalating turn answers). */
@@ -33,9 +38,11 @@ export const CHECKLIST_AGENT = 'checklist';
 /** Agent whose `redacted_text` replaces the raw text in the stored context. */
 export const PRIVACY_AGENT = 'privacy';
 
-/** A cached checklist verdict (value type of the evaluation cache). */
+/** A cached checklist evaluation (value type of the evaluation cache). */
 export interface CachedEvaluation {
   complete: boolean;
+  /** The typed values, refusals and stop intent the checklist found (absent in entries of older releases). */
+  evaluation?: TurnEvaluation;
   /** Epoch ms when the checklist produced it. */
   evaluated_at: number;
 }
@@ -75,33 +82,35 @@ export function evaluationCacheKey(conversationId: string, checkpointId: string,
 }
 
 /**
- * The checklist's verdict on the current checkpoint, honoured only when its `flags.checkpoint_id` names that
- * checkpoint (a verdict about another one is ignored). A fresh verdict is cached for a minute; when the
- * checklist gave no usable verdict this turn (error, timeout, open breaker) a cached verdict for the same
- * text and checkpoint younger than a minute is used — a client retrying a turn after a 409/503 keeps its
- * evaluation even if the checklist is unavailable on the retry.
+ * This turn's typed answers: the checklist agent's findings (values for any checkpoint of the stack,
+ * refusals, stop intent — see slots/evaluation.ts), validated against the checkpoints they name. A fresh
+ * evaluation is cached for a minute under the current checkpoint and a fingerprint of the text; when the
+ * checklist gave nothing usable this turn (error, timeout, open breaker) a cached one younger than a minute is
+ * used — a client retrying a turn after a 409/503 keeps its evaluation even if the checklist is unavailable.
  */
-export function readChecklistVerdict(args: {
-  conversationId: string;
-  checkpoint: Checkpoint | null;
+export function readTurnEvaluation(args: {
+  state: ConversationState;
   text: string;
   agents: Readonly<Record<string, AgentResult>>;
   now: number;
   cache?: KeyValueCache<CachedEvaluation>;
-}): CheckpointVerdict | null {
-  const { checkpoint, cache } = args;
-  if (checkpoint === null || checkpoint.status !== 'in_progress') return null;
-  const key = evaluationCacheKey(args.conversationId, checkpoint.checkpoint_id, args.text);
+}): { evaluation: TurnEvaluation; source: 'checklist' | 'cache' } | null {
+  const { state, cache } = args;
+  const pos = currentPosition(state);
+  const current = pos?.checkpoint?.status === 'in_progress' ? pos.checkpoint : null;
+  const key = evaluationCacheKey(state.conversation_id, current?.checkpoint_id ?? '-', args.text);
   const checklist = args.agents[CHECKLIST_AGENT];
-  const flags = checklist?.status === 'ok' ? checklist.output?.flags : undefined;
-  if (flags !== undefined && flags.checkpoint_id !== undefined && typeof flags.checkpoint_complete === 'boolean') {
-    if (flags.checkpoint_id !== checkpoint.checkpoint_id) return null;
-    cache?.set(key, { complete: flags.checkpoint_complete, evaluated_at: args.now });
-    return { checkpoint_id: checkpoint.checkpoint_id, complete: flags.checkpoint_complete, source: 'checklist' };
+  if (checklist?.status === 'ok' && checklist.output !== undefined) {
+    const all = state.task_stack.flatMap((t) => t.checkpoints);
+    const evaluation = readEvaluation(checklist.output, all, current?.checkpoint_id ?? null);
+    const complete = current !== null && (evaluation.legacyComplete || evaluation.values[current.checkpoint_id] !== undefined);
+    cache?.set(key, { complete, evaluation, evaluated_at: args.now });
+    return { evaluation, source: 'checklist' };
   }
   const cached = cache?.get(key);
   if (cached !== undefined && args.now - cached.evaluated_at >= 0 && args.now - cached.evaluated_at < EVALUATION_TTL_MS) {
-    return { checkpoint_id: checkpoint.checkpoint_id, complete: cached.complete, source: 'cache' };
+    const evaluation = cached.evaluation ?? { ...emptyEvaluation(), legacyComplete: cached.complete };
+    return { evaluation, source: 'cache' };
   }
   return null;
 }
@@ -120,14 +129,34 @@ export function servicesForTurn(
 ): string[] {
   const out = [...requested];
   const pos = currentPosition(state);
-  if (state.is_paused || pos === null || pos.checkpoint === null) return out;
-  const wanted = [CHECKLIST_AGENT, pos.checkpoint.criteria.agent_finding?.agent];
+  if (state.is_paused) return out;
+  if (pos === null || pos.checkpoint === null) {
+    // Everything settled: the checklist still reads corrections and "bye".
+    if (!out.includes(CHECKLIST_AGENT) && (selectable === undefined || selectable.includes(CHECKLIST_AGENT))) out.push(CHECKLIST_AGENT);
+    return out;
+  }
+  // Any open checkpoint may be answered this turn: add the agents whose findings its slot is read from.
+  const open = state.task_stack.flatMap((t) => t.checkpoints).filter((c) => !isClosed(c.status));
+  const wanted = [
+    CHECKLIST_AGENT,
+    pos.checkpoint.criteria.agent_finding?.agent,
+    ...open.map((c) => (c.slot !== undefined ? agentForSlot(c.slot) : c.criteria.agent_finding?.agent)),
+  ];
   for (const agent of wanted) {
     if (agent === undefined || out.includes(agent)) continue;
     if (selectable !== undefined && !selectable.includes(agent)) continue;
     out.push(agent);
   }
   return out;
+}
+
+/**
+ * Start a turn: credit checkpoints that joined the stack since the patient volunteered their answer (from the
+ * stored values, not by re-reading text), then the seed's beginTurn (current checkpoint → in_progress).
+ */
+export function prepareTurn(state: ConversationState, now: number): ConversationState {
+  if (state.is_paused) return state;
+  return beginTurn(creditNoted(state, new Date(now).toISOString()));
 }
 
 /** The human-intervention agent's flag, if it asked for a human this turn. */
@@ -174,12 +203,18 @@ export function appendTurnContext(
 /** The input every agent of this turn receives: ids, the current task and checkpoint, bounded context. */
 export function buildAgentTurnInput(state: ConversationState, query: OrchestratorQuery, turnNumber: number): AgentTurnInput {
   const pos = currentPosition(state);
-  const toRef = (c: Checkpoint) => ({
+  const toRef = (c: Checkpoint, taskId?: string) => ({
     checkpoint_id: c.checkpoint_id,
     description: c.description,
     question: c.question,
     criteria: c.criteria,
     status: c.status,
+    ...(taskId !== undefined ? { task_id: taskId } : {}),
+    ...(c.questions !== undefined ? { questions: c.questions } : {}),
+    ...(c.rephrase !== undefined ? { rephrase: c.rephrase } : {}),
+    ...(c.slot !== undefined ? { slot: c.slot } : {}),
+    ...(c.value !== undefined ? { value: c.value } : {}),
+    ...(c.asked !== undefined ? { asked: c.asked } : {}),
   });
   const task =
     pos === null
@@ -204,7 +239,10 @@ export function buildAgentTurnInput(state: ConversationState, query: Orchestrato
     detected_agent: query.detected_agent,
     task,
     checkpoint: pos?.checkpoint ? toRef(pos.checkpoint) : null,
-    task_checkpoints: pos === null ? [] : pos.task.checkpoints.slice(0, 50).map(toRef),
+    task_checkpoints: pos === null ? [] : pos.task.checkpoints.slice(0, 50).map((c) => toRef(c)),
+    stack_checkpoints: state.task_stack.flatMap((t) => t.checkpoints.map((c) => toRef(c, t.task_id))).slice(0, 100),
+    language: detectLanguage(query.text, state.language),
+    ...(state.stopped ? { resumed: true } : {}),
     context: {
       summary: state.context.summary,
       recent: state.context.recent.slice(-10).map((r) => ({ turn: r.turn, user: r.user, reply: r.reply })),
@@ -221,6 +259,7 @@ export function finishTurn(
   const number = state.turn_count + 1;
   return {
     ...state,
+    language: detectLanguage(turn.userText, state.language),
     turn_count: number,
     context: appendTurnContext(state.context, { turn: number, user: turn.userText, reply: turn.reply }),
     updated_at: new Date(turn.now).toISOString(),
@@ -252,15 +291,23 @@ export function applyFanoutResult(
   const at = new Date(args.now).toISOString();
   const { agents } = args.fanout;
   const pos = currentPosition(state);
-  const verdict = readChecklistVerdict({
-    conversationId: state.conversation_id,
-    checkpoint: pos?.checkpoint ?? null,
+  const currentId = pos?.checkpoint?.status === 'in_progress' ? pos.checkpoint.checkpoint_id : null;
+  const read = readTurnEvaluation({
+    state,
     text: args.query.text,
     agents,
     now: args.now,
     ...(args.cache !== undefined ? { cache: args.cache } : {}),
   });
-  let next = verdict === null ? state : applyCheckpointVerdict(state, verdict, at);
+  let next = read === null ? { ...state, stopped: false } : applyEvaluation(state, read.evaluation, currentId, at).state;
+  const verdict: CheckpointVerdict | null =
+    read === null || currentId === null
+      ? null
+      : {
+          checkpoint_id: currentId,
+          complete: next.task_stack.some((t) => t.checkpoints.some((c) => c.checkpoint_id === currentId && c.status === 'complete')),
+          source: read.source,
+        };
   const responder = args.fanout.responder;
   const responderOk = responder.status === 'ok' && responder.output !== undefined;
   // Safety floor ∨ human_intervention: pause, guidance reply, redacted text (safety/engine.ts).
@@ -270,6 +317,7 @@ export function applyFanoutResult(
   const escalation = safe.escalation;
   const reply = safe.reply ?? (responderOk ? responder.output!.response : FALLBACK_REPLY);
   const is_enriched = escalation === null && responderOk && responder.output!.is_enriched;
+  if (escalation === null && responderOk) next = recordAsked(next, responder.output!.asks_checkpoint_id);
   next = finishTurn(next, { userText, reply, now: args.now });
   return { state: next, reply, responder: responder.name ?? routeResponder(args.query.detected_agent), is_enriched, verdict, escalation, safety: safe.decision };
 }

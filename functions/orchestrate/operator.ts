@@ -12,6 +12,7 @@ import { migrateState, type ConversationState, type StoredConversation } from '.
 export type { ConversationInspection, InspectedCheckpoint } from '../contracts/operator.js';
 import { checkpointProgress, currentPosition, resumeFromPause } from '../core/task-stack.js';
 import type { IndividualMemoryStore } from '../core/memory/ports.js';
+import { isClosed } from '../core/checkpoint-lifecycle.js';
 
 /** What the operator use cases need. TurnDeps satisfies it. */
 export interface OperatorDeps {
@@ -54,13 +55,16 @@ export function toInspection(state: ConversationState, version: number): Convers
       kind: task.kind,
       ...(task.service !== undefined ? { service: task.service } : {}),
       status: task.status,
-      current_checkpoint_id: task.checkpoints.find((c) => c.status !== 'complete')?.checkpoint_id ?? null,
+      current_checkpoint_id: task.checkpoints.find((c) => !isClosed(c.status))?.checkpoint_id ?? null,
       checkpoints: task.checkpoints.map((c) => ({
         checkpoint_id: c.checkpoint_id,
         description: c.description,
         status: c.status,
         source: c.source,
         completed_at: c.completed_at ?? null,
+        slot: c.slot?.type ?? null,
+        value: c.value !== undefined ? { ...c.value } : null,
+        asked: c.asked ?? 0,
       })),
     })),
     checkpoint_progress: checkpointProgress(state),

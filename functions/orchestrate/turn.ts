@@ -49,7 +49,6 @@ import { migrateState, newConversation, type ConversationState, type StoredConve
 import {
   addSupportTasks,
   allCheckpointIds,
-  beginTurn,
   buildTask,
   checkpointProgress,
   checkTaskStack,
@@ -65,6 +64,7 @@ import {
   applyFanoutResult,
   applyHoldingTurn,
   buildAgentTurnInput,
+  prepareTurn,
   servicesForTurn,
   type AppliedTurn,
   type CachedEvaluation,
@@ -259,7 +259,7 @@ async function runTurn(
     // Auth seam: a conversation id never gives access to another individual's conversation.
     if (state.individual_id !== query.individual_id) throw new ConversationNotFoundError(query.conversation_id);
   }
-  const prepared = timer.timeSync('checkpoints', () => beginTurn(withRequestedServices(state, query.services)));
+  const prepared = timer.timeSync('checkpoints', () => prepareTurn(withRequestedServices(state, query.services), deps.clock.now()));
   const now = () => deps.clock.now();
 
   let applied: AppliedTurn;

@@ -100,7 +100,7 @@ describe('turn log after the state write', () => {
 });
 
 describe('legacy items', () => {
-  it('reads an unversioned schema-v0 item as v1 and drops the v0 attributes on the first write', async () => {
+  it('reads an unversioned schema-v0 item as the current schema and drops the v0 attributes on the first write', async () => {
     await db.client.send(
       new PutCommand({
         TableName: db.tableName,
@@ -123,13 +123,14 @@ describe('legacy items', () => {
     const store = new DynamoConversationStore({ client: db.client, tableName: db.tableName, cache: new WarmCache(), retentionDays: 30, clock });
     const read = (await store.get('legacy-1'))!;
     expect(read).toMatchObject({ version: 0, source: 'table' });
-    expect(read.state.schema_version).toBe(1);
+    expect(read.state.schema_version).toBe(2);
     expect(read.state.task_stack[0]!.checkpoints[0]!.checkpoint_id).toBe('goal');
+    expect(read.state.task_stack[0]!.checkpoints[0]!.slot).toEqual({ type: 'free_text' });
 
     const next = applyTurn(read.state);
     await expect(store.commitTurn({ previous: read, next, turn: turnRecord(next) })).resolves.toMatchObject({ version: 1 });
     const item = (await raw('legacy-1'))!;
-    expect(item).toMatchObject({ version: 1, schema_version: 1, turn_count: 4 });
+    expect(item).toMatchObject({ version: 1, schema_version: 2, turn_count: 4, language: 'en', noted: {}, stopped: false });
     for (const gone of ['tasks', 'paused', 'summary', 'history']) expect(item).not.toHaveProperty(gone);
 
     // A second writer still holding the unversioned read now conflicts.

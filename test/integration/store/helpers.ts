@@ -10,7 +10,7 @@ import type { Clock, TurnRecord } from '../../../functions/core/ports.js';
 export function makeState(conversationId: string, now = Date.UTC(2026, 10, 23, 12)): ConversationState {
   const at = new Date(now).toISOString();
   return {
-    schema_version: 1,
+    schema_version: 2,
     conversation_id: conversationId,
     individual_id: 'ind-1',
     user_profile_id: 'profile-1',
@@ -39,6 +39,9 @@ export function makeState(conversationId: string, now = Date.UTC(2026, 10, 23, 1
     requires_human: false,
     pause_log: [],
     context: { summary: '', recent: [] },
+    language: 'en',
+    noted: {},
+    stopped: false,
     created_at: at,
     updated_at: at,
   } as ConversationState;

@@ -1,17 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { respond } from '../../../functions/agents/primary.js';
-import { checkpointToAsk, secondPerson } from '../../../functions/agents/responder-kit.js';
+import { secondPerson } from '../../../functions/agents/responder-kit.js';
 import type { CheckpointRef } from '../../../functions/contracts/agent.js';
-import { checkpoint, longText, responderRequest, runAgents } from './requests.js';
+import { getPlan } from '../../../functions/core/plans.js';
+import { longText, responderRequest, runAgents } from './requests.js';
 
-const mood = checkpoint('checkin_mood', { keywords_any: ['good', 'fine', 'tired'] }, 'in_progress', 'How are you feeling today?');
-const sleep = checkpoint('checkin_sleep', { keywords_any: ['slept', 'sleep'] }, 'pending', 'How did you sleep last night?');
-const meals = checkpoint('checkin_meals', { agent_finding: { agent: 'nutrition', key: 'meals' } }, 'pending', 'What have you eaten so far today?');
-const plan = checkpoint('checkin_plan', { agent_finding: { agent: 'followup', key: 'commitments' } }, 'pending', "What is one thing you'd like to do today?");
-const TASK = [mood, sleep, meals, plan];
+// The daily check-in's real checkpoints (typed slots, questions in English and Spanish).
+const plan = getPlan('daily_checkin')!;
+const ref = (id: string, status = 'pending', extra: Partial<CheckpointRef> = {}): CheckpointRef => {
+  const cp = [...plan.main_task.checkpoints, ...plan.extension_checkpoints].find((c) => c.checkpoint_id === id)!;
+  return { ...cp, status, ...extra };
+};
+const mood = ref('checkin_mood', 'in_progress');
+const sleep = ref('checkin_sleep');
+const meals = ref('checkin_meals');
+const planCp = ref('checkin_plan');
+const TASK = [mood, sleep, meals, planCp];
+const done = (c: CheckpointRef): CheckpointRef => ({ ...c, status: 'complete' });
+const current = (c: CheckpointRef): CheckpointRef => ({ ...c, status: 'in_progress' });
 
-function reply(text: string, current: CheckpointRef | null, task: CheckpointRef[] = TASK, turn = 2) {
-  const opts = { checkpoint: current, task_checkpoints: task, turn };
+function reply(text: string, cur: CheckpointRef | null, task: CheckpointRef[] = TASK, turn = 2, extra: { language?: 'en' | 'es'; resumed?: boolean } = {}) {
+  const opts = { checkpoint: cur, task_checkpoints: task, turn, ...extra };
   return respond(responderRequest('primary', text, runAgents(text, opts), opts));
 }
 
@@ -23,40 +32,47 @@ type Case = {
   turn?: number;
   asks: string | null;
   includes?: string[];
-  excludes?: string[];
+  excludes?: RegExp[];
   enriched?: boolean;
 };
 
-const done = (c: CheckpointRef): CheckpointRef => ({ ...c, status: 'complete' });
+const BAD_CHEER = /great, thanks|glad|good to hear|well done/i;
 
 const cases: Case[] = [
   { name: 'first turn, nothing found: greets and asks the current question', text: 'hi', current: mood, turn: 1, asks: 'checkin_mood', includes: ['How are you feeling today?'], enriched: false },
-  { name: 'current checkpoint completed → next pending question', text: 'I feel good today', current: mood, asks: 'checkin_sleep', includes: ['How did you sleep last night?'], excludes: ['How are you feeling today?'] },
-  { name: 'not completed → asks the current question again', text: 'hmm', current: sleep, task: [done(mood), sleep, meals, plan], asks: 'checkin_sleep', includes: ['How did you sleep last night?'] },
-  { name: 'acknowledges meals and water, then moves on', text: 'For breakfast I had oatmeal and I drank 2 glasses of water', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_plan', includes: ['breakfast (oatmeal)', '500 ml of water', "What is one thing you'd like to do today?"], enriched: true },
-  { name: 'acknowledges medication taken and missed', text: 'I took my metformin but forgot my lisinopril', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_meals', includes: ['you took your metformin', 'missed your lisinopril'], enriched: true },
-  { name: 'acknowledges side effects', text: 'the pills make me dizzy', current: sleep, asks: 'checkin_sleep', includes: ['dizziness'] },
-  { name: 'acknowledges commitments in the second person', text: "I'm going to call my doctor on Monday", current: plan, task: [done(mood), done(sleep), done(meals), plan], asks: null, includes: ['your plan to call your doctor on Monday', "today's check-in"], enriched: true },
-  { name: 'never asks a completed checkpoint (skips completed ones ahead)', text: 'I feel fine', current: mood, task: [mood, done(sleep), done(meals), plan], asks: 'checkin_plan', excludes: ['How did you sleep', 'What have you eaten'] },
-  { name: 'wraps to an earlier pending checkpoint', text: 'I will walk later', current: plan, task: [done(mood), sleep, done(meals), plan], asks: 'checkin_sleep', includes: ['How did you sleep last night?'] },
-  { name: 'requires_human: escalation message, no checkpoint question', text: 'I want to end my life', current: mood, asks: null, includes: ['care team', 'follow up', '988', '911'], excludes: ['How are you feeling today?'], enriched: true },
-  { name: 'medical emergency: emergency guidance', text: 'I have chest pain and my face is drooping', current: mood, asks: null, includes: ['care team', 'call 911', 'stroke'] },
-  { name: 'negated crisis words do not escalate', text: "I'm not suicidal, just tired", current: mood, asks: 'checkin_sleep', excludes: ['care team'] },
-  { name: 'Spanish + English in one sentence', text: 'Desayuné huevos con pan and I feel fine', current: mood, asks: 'checkin_sleep', includes: ['breakfast (eggs and bread)'] },
-  { name: 'next question already answered this turn: confirms instead of asking blind', text: 'For breakfast I had eggs and I will walk tomorrow', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_plan', includes: ['your plan to walk tomorrow', "What is one thing you'd like to do today?"], enriched: true },
-  { name: 'next question not answered yet: no confirmation wording', text: 'For breakfast I had eggs', current: meals, task: [done(mood), done(sleep), meals, plan], asks: 'checkin_plan', excludes: ['confirm', 'make sure'] },
-  { name: 'no checkpoint and no task: open question', text: 'hello', current: null, task: [], asks: null, includes: ['How are you feeling today?'] },
-  { name: 'identifiers never echoed', text: 'I will email jane@example.com tomorrow', current: plan, task: [done(mood), done(sleep), done(meals), plan], asks: null, excludes: ['jane@example.com'], includes: ['[EMAIL]'] },
+  { name: 'mood answered → acknowledges it and asks the next question', text: 'I feel good today', current: mood, asks: 'checkin_sleep', includes: ["Good to hear you're feeling good.", 'How did you sleep last night?'], excludes: [/How are you feeling/] },
+  { name: 'a one-word bad mood is an answer, met with sympathy, never cheer', text: 'bad', current: mood, asks: 'checkin_sleep', includes: ["I'm sorry you're feeling bad."], excludes: [BAD_CHEER] },
+  { name: '"meh" answers how they feel', text: 'meh', current: mood, asks: 'checkin_sleep', includes: ['How did you sleep last night?'] },
+  { name: 'a bad night gets sympathy, not "great"', text: 'badly, woke up at 3am', current: current(sleep), task: [done(mood), current(sleep), meals, planCp], asks: 'checkin_meals', includes: ['rough night'], excludes: [BAD_CHEER] },
+  { name: 'not answered after the first ask → the rephrased question, not the same words', text: 'hmm', current: current({ ...sleep, asked: 1 }), task: [done(mood), current({ ...sleep, asked: 1 }), meals, planCp], asks: 'checkin_sleep', includes: ['Did you get some rest last night, or was it a rough night?'], excludes: [/How did you sleep last night\?/] },
+  { name: 'not answered after two asks → skipped, moves on', text: 'hmm', current: current({ ...sleep, asked: 2 }), task: [done(mood), current({ ...sleep, asked: 2 }), meals, planCp], asks: 'checkin_meals', includes: ['What have you eaten so far today?'], excludes: [/sleep/] },
+  { name: 'typos: meals with misspellings are logged', text: 'had oatmel n bananna for brekfast', current: current(meals), task: [done(mood), done(sleep), current(meals), planCp], asks: 'checkin_plan', includes: ['oatmeal and banana for breakfast', "What is one thing you'd like to do today?"], enriched: true },
+  { name: 'a rambling message credits every checkpoint it answers and asks only what is left', text: 'Slept ok but woke up twice, feeling a bit tired. Had toast and eggs for breakfast.', current: mood, asks: 'checkin_plan', includes: ["What is one thing you'd like to do today?"], excludes: [/How did you sleep|What have you eaten/] },
+  { name: 'medication taken and missed are acknowledged', text: 'I took my metformin but forgot my lisinopril', current: current(meals), task: [done(mood), done(sleep), current(meals), planCp], asks: 'checkin_meals', includes: ['What have you eaten so far today?'] },
+  { name: 'a refusal is acknowledged and not asked again', text: "I'd rather not say", current: current(sleep), task: [done(mood), current(sleep), meals, planCp], asks: 'checkin_meals', includes: ['skip', 'What have you eaten so far today?'], excludes: [/sleep/] },
+  { name: 'stop: goodbye, no question', text: 'can we stop now, I have to go', current: current(sleep), task: [done(mood), current(sleep), meals, planCp], asks: null, includes: ['stop'], excludes: [/\?/] },
+
+  { name: 'commitment in the second person, then the closing once everything is settled', text: "I'm going to call my doctor on Monday", current: current(planCp), task: [done(mood), done(sleep), done(meals), current(planCp)], asks: null, includes: ['your plan to call your doctor on Monday', "today's check-in"], enriched: true },
+  { name: 'never asks a completed checkpoint (skips completed ones ahead)', text: 'I feel fine', current: mood, task: [mood, done(sleep), done(meals), planCp], asks: 'checkin_plan', excludes: [/How did you sleep|What have you eaten/] },
+  { name: 'no closing while a checkpoint is open', text: 'I feel fine', current: mood, task: [mood, done(sleep), { ...meals, status: 'declined' }, planCp], asks: 'checkin_plan', excludes: [/today's check-in/] },
+  { name: 'requires_human: escalation message, no checkpoint question', text: 'I want to end my life', current: mood, asks: null, includes: ['care team', 'follow up', '988', '911'], excludes: [/How are you feeling today\?/], enriched: true },
+  { name: 'negated crisis words do not escalate', text: "I'm not suicidal, just tired", current: mood, asks: 'checkin_sleep', excludes: [/care team/] },
+  { name: 'Spanish: understood and answered in Spanish', text: 'Me siento muy sola', current: mood, asks: 'checkin_sleep', includes: ['¿Cómo dormiste anoche?'], excludes: [/How did you sleep/] },
+  { name: 'Spanish breakfast answers the meals question', text: 'desayuné huevos con tortilla', current: current(meals), task: [done(mood), done(sleep), current(meals), planCp], asks: 'checkin_plan', includes: ['¿Qué es algo que te gustaría hacer hoy?'] },
+  { name: 'no "To make sure I have it right" before unrelated questions', text: 'For breakfast I had eggs', current: current(meals), task: [done(mood), done(sleep), current(meals), planCp], asks: 'checkin_plan', excludes: [/confirm|make sure/i] },
+  { name: 'identifiers never echoed', text: 'I will email jane@example.com tomorrow', current: current(planCp), task: [done(mood), done(sleep), done(meals), current(planCp)], asks: null, excludes: [/jane@example\.com/] },
 ];
 
 describe('primary responder', () => {
-  it.each(cases)('$name', ({ text, current, task, turn, asks, includes, excludes, enriched }) => {
-    const out = reply(text, current, task, turn);
+  it.each(cases)('$name', ({ text, current: cur, task, turn, asks, includes, excludes, enriched }) => {
+    const out = reply(text, cur, task, turn);
     expect(out.responder).toBe('primary');
     expect(out.asks_checkpoint_id).toBe(asks);
     for (const s of includes ?? []) expect(out.response).toContain(s);
-    for (const s of excludes ?? []) expect(out.response).not.toContain(s);
+    for (const r of excludes ?? []) expect(out.response).not.toMatch(r);
     if (enriched !== undefined) expect(out.is_enriched).toBe(enriched);
+    // At most one question per reply.
+    expect((out.response.match(/\?/g) ?? []).length).toBeLessThanOrEqual(1);
   });
 
   it('is deterministic and varies phrasing by conversation and turn only', () => {
@@ -71,7 +87,7 @@ describe('primary responder', () => {
     expect(variants.size).toBeGreaterThan(1);
   });
 
-  it('ignores a checklist verdict about another checkpoint (late result)', () => {
+  it('ignores a legacy checklist verdict about another checkpoint (late result)', () => {
     const results = runAgents('anything', { checkpoint: mood, task_checkpoints: TASK });
     results['checklist'] = { agent: 'checklist', status: 'ok', findings: {}, flags: { checkpoint_complete: true, checkpoint_id: 'checkin_plan' } };
     const out = respond(responderRequest('primary', 'anything', results, { checkpoint: mood, task_checkpoints: TASK, turn: 2 }));
@@ -83,14 +99,17 @@ describe('primary responder', () => {
     expect(out.response.length).toBeLessThanOrEqual(4000);
   });
 
-  it('alreadyAnswered: the confirmation appears exactly when the next checkpoint is met by this turn', () => {
-    const answered = reply('For breakfast I had eggs and I will walk tomorrow', meals, [done(mood), done(sleep), meals, plan]);
-    expect(answered.response).toMatch(/Just to confirm for my notes:|To make sure I have it right:/);
+  it('resume after a stop: welcome back and the same checkpoint, reworded', () => {
+    const task = [done(mood), current({ ...sleep, asked: 1 }), meals, planCp];
+    const out = reply('hi again', task[1]!, task, 3, { resumed: true });
+    expect(out.asks_checkpoint_id).toBe('checkin_sleep');
+    expect(out.response).toMatch(/^(Welcome back|Good to have you back)/);
   });
 
-  it('checkpointToAsk returns null when everything is complete', () => {
-    const req = responderRequest('primary', 'x', {}, { checkpoint: done(plan), task_checkpoints: TASK.map(done) });
-    expect(checkpointToAsk(req)).toBeNull();
+  it('an extra dose is cautioned, never called a missed dose', () => {
+    const out = reply('I doubled up on my metformin by mistake this morning', mood);
+    expect(out.response).toMatch(/extra dose/);
+    expect(out.response).not.toMatch(/missed/);
   });
 
   it('secondPerson swaps first-person words', () => {

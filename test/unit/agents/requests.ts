@@ -26,6 +26,8 @@ export interface RequestOptions {
   dependencies?: Record<string, AgentOutput>;
   summary?: string;
   detected_agent?: string;
+  language?: 'en' | 'es';
+  resumed?: boolean;
 }
 
 function turnInput(text: string, o: RequestOptions) {
@@ -44,6 +46,8 @@ function turnInput(text: string, o: RequestOptions) {
     checkpoint: o.checkpoint === undefined ? null : o.checkpoint,
     task_checkpoints: o.task_checkpoints ?? (o.checkpoint ? [o.checkpoint] : []),
     context: { summary: o.summary ?? '', recent: [], turn_number: o.turn ?? 1 },
+    ...(o.language !== undefined ? { language: o.language } : {}),
+    ...(o.resumed !== undefined ? { resumed: o.resumed } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ const goal = checkpoint('acc_goal', { agent_finding: { agent: 'followup', key: '
 const TASK = [connect, goal];
 
 /** The loneliness companion reflects loneliness (one of its phrasings). */
-const LONELY_REFLECTION = /alone can be heavy|Loneliness is hard|keep you company/;
+const LONELY_REFLECTION = /alone can be heavy|Loneliness is hard|keep you company|Sentirse solo pesa|La soledad es difícil/;
 
 type Specialist = Exclude<ResponderName, 'primary'>;
 const SPECIALISTS: Specialist[] = ['loneliness', 'accountability', 'therapy'];
@@ -39,17 +39,17 @@ const scenarios: Scenario[] = [
   {
     name: 'commitment: accountability names it and holds to it',
     text: 'I will walk for 20 minutes tomorrow morning',
-    each: { accountability: { includes: ['You committed to walk for 20 minutes tomorrow morning', 'I will hold you to it'], enriched: true } },
+    each: { accountability: { includes: ['your plan to walk for 20 minutes tomorrow morning'], excludes: ['Naming a day'], enriched: true } },
   },
   {
-    name: 'commitment without time: accountability asks when',
+    name: 'commitment without time: accountability nudges for a day (no second question)',
     text: "I'm going to cook more at home",
-    each: { accountability: { includes: ['When exactly will you do it?'] } },
+    each: { accountability: { includes: ['Naming a day and time'] } },
   },
   {
-    name: 'missed medication: accountability asks what got in the way',
+    name: 'missed medication is acknowledged without blame',
     text: 'I forgot my metformin again',
-    each: { accountability: { includes: ['What got in the way'], enriched: true } },
+    all: { includes: ['missed your metformin'] },
   },
   {
     name: 'feelings: therapy reflects the named feeling',
@@ -81,6 +81,7 @@ describe.each(SPECIALISTS)('%s responder', (responder) => {
     const out = reply(responder, s);
     expect(out.responder).toBe(responder);
     expect(out.response.length).toBeGreaterThan(0);
+    expect((out.response.match(/\?/g) ?? []).length, out.response).toBeLessThanOrEqual(1);
     if (s.all?.asks !== undefined) expect(out.asks_checkpoint_id).toBe(s.all.asks);
     for (const x of [...(s.all?.includes ?? []), ...(s.each?.[responder]?.includes ?? [])]) expect(out.response).toContain(x);
     for (const x of [...(s.all?.excludes ?? []), ...(s.each?.[responder]?.excludes ?? [])]) expect(out.response).not.toContain(x);

@@ -7,8 +7,8 @@ import {
 import { IllegalCheckpointTransitionError } from '../../../functions/core/errors.js';
 import type { Checkpoint, CheckpointStatus } from '../../../functions/core/state.js';
 
-// The seed's state diagram, written out independently of the implementation's table.
-const LEGAL = new Set([
+// The seed's state diagram, written out independently of the implementation's table…
+const SEED = [
   'generated>pending',
   'pending>in_progress',
   'in_progress>evaluating',
@@ -16,7 +16,10 @@ const LEGAL = new Set([
   'evaluating>in_progress',
   'in_progress>paused',
   'paused>in_progress',
-]);
+];
+// …plus the outcomes of schema v2: a refusal declines, two unusable answers skip, and an answer volunteered
+// later completes a declined or skipped checkpoint after all.
+const LEGAL = new Set([...SEED, 'evaluating>declined', 'evaluating>skipped', 'declined>complete', 'skipped>complete']);
 
 const cp = (status: CheckpointStatus): Checkpoint => ({
   checkpoint_id: 'cp-1',
@@ -30,9 +33,22 @@ const cp = (status: CheckpointStatus): Checkpoint => ({
 const pairs = CHECKPOINT_STATUSES.flatMap((from) => CHECKPOINT_STATUSES.map((to) => ({ from, to, legal: LEGAL.has(`${from}>${to}`) })));
 
 describe('checkpoint lifecycle', () => {
-  it('covers all 36 ordered pairs of the six statuses', () => {
-    expect(pairs).toHaveLength(36);
-    expect(pairs.filter((p) => p.legal)).toHaveLength(7);
+  it('covers all 64 ordered pairs of the eight statuses; the seed diagram is still there', () => {
+    expect(pairs).toHaveLength(64);
+    expect(pairs.filter((p) => p.legal)).toHaveLength(11);
+    for (const edge of SEED) {
+      const [from, to] = edge.split('>') as [CheckpointStatus, CheckpointStatus];
+      expect(canTransition(from, to)).toBe(true);
+    }
+  });
+
+  it('complete stays terminal; declined and skipped only lead to complete', () => {
+    expect(CHECKPOINT_STATUSES.filter((s) => canTransition('complete', s))).toEqual([]);
+    expect(CHECKPOINT_STATUSES.filter((s) => canTransition('declined', s))).toEqual(['complete']);
+    expect(CHECKPOINT_STATUSES.filter((s) => canTransition('skipped', s))).toEqual(['complete']);
+    // Declining or skipping goes through evaluating, never straight from pending / in_progress.
+    expect(canTransition('in_progress', 'declined')).toBe(false);
+    expect(canTransition('pending', 'skipped')).toBe(false);
   });
 
   it.each(pairs.filter((p) => p.legal))('$from → $to is legal', ({ from, to }) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompletionCriteriaSchema } from '../../../functions/contracts/agent.js';
+import { SlotSpecSchema } from '../../../functions/contracts/slots.js';
 import { PlanCatalogError, UnknownPlanError } from '../../../functions/core/errors.js';
 import {
   buildSupportTasks,
@@ -14,7 +15,7 @@ import {
 // Finding keys the reference agents emit (issue 5); plan criteria may only rely on these.
 const AGENT_FINDINGS: Record<string, string[]> = {
   nutrition: ['meals', 'foods', 'drinks', 'water_ml'],
-  medication: ['medications', 'adherence'],
+  medication: ['medications', 'adherence', 'side_effects'],
   followup: ['commitments', 'revisit'],
   privacy: ['entities'],
 };
@@ -37,15 +38,35 @@ describe('plan catalog', () => {
     ...listSupportServices().flatMap((s) => getSupportTask(s)!.checkpoints),
   ];
 
-  it('every checkpoint has a question, a description and criteria the checklist agent can evaluate', () => {
+  it('every checkpoint has a typed slot, a description, and its question and rephrase in English and Spanish', () => {
     for (const cp of everyCheckpoint()) {
-      expect(cp.question.length, cp.checkpoint_id).toBeGreaterThan(3);
+      expect(SlotSpecSchema.safeParse(cp.slot).success, cp.checkpoint_id).toBe(true);
       expect(cp.description.length, cp.checkpoint_id).toBeGreaterThan(3);
+      expect(cp.question, cp.checkpoint_id).toBe(cp.questions?.en);
+      for (const lang of ['en', 'es'] as const) {
+        expect(cp.questions?.[lang]?.length ?? 0, `${cp.checkpoint_id} ${lang}`).toBeGreaterThan(3);
+        expect(cp.rephrase?.[lang]?.length ?? 0, `${cp.checkpoint_id} ${lang} rephrase`).toBeGreaterThan(3);
+        // The second attempt is worded differently (a question is never repeated verbatim).
+        expect(cp.rephrase?.[lang], cp.checkpoint_id).not.toBe(cp.questions?.[lang]);
+      }
+      // The legacy criteria a team's checklist may still judge by name a finding the reference agents emit.
       expect(CompletionCriteriaSchema.safeParse(cp.criteria).success, cp.checkpoint_id).toBe(true);
-      expect(Object.keys(cp.criteria).length, `${cp.checkpoint_id} has no criteria`).toBeGreaterThan(0);
       const f = cp.criteria.agent_finding;
       if (f) expect(AGENT_FINDINGS[f.agent], `${cp.checkpoint_id}: ${f.agent}.${f.key}`).toContain(f.key);
     }
+  });
+
+  it('a plan file without a language its checkpoints need is rejected, naming the checkpoint', () => {
+    const bad = {
+      plan_id: 'p',
+      name: 'n',
+      description: 'd',
+      languages: ['en', 'es'],
+      main_task: { task_id: 'p_main', name: 'm', checkpoints: [{ checkpoint_id: 'a', description: 'd', slot: { type: 'mood' }, question: { en: 'How are you?' } }] },
+      extension_checkpoints: [],
+    };
+    expect(() => loadCatalog({ p: bad }, {})).toThrow(/'a' has no 'es' question/);
+    expect(() => loadCatalog({ p: { ...bad, main_task: { ...bad.main_task, checkpoints: [{ ...bad.main_task.checkpoints[0]!, slot: { type: 'weather' } }] } } }, {})).toThrow(PlanCatalogError);
   });
 
   it('checkpoint ids are unique across the whole catalog', () => {
@@ -72,7 +93,8 @@ describe('loadCatalog validation', () => {
     plan_id: id,
     name: 'n',
     description: 'd',
-    main_task: { task_id: `${id}_main`, name: 'm', checkpoints: cps.map((c) => ({ checkpoint_id: c, description: 'd', question: 'q', criteria: { min_words: 1 } })) },
+    languages: ['en'],
+    main_task: { task_id: `${id}_main`, name: 'm', checkpoints: cps.map((c) => ({ checkpoint_id: c, description: 'd', slot: { type: 'free_text' }, question: { en: 'q' } })) },
     extension_checkpoints: [],
   });
   it('accepts a good catalog', () => {
@@ -83,7 +105,7 @@ describe('loadCatalog validation', () => {
   });
   it('rejects duplicate checkpoint ids, also against support tasks', () => {
     expect(() => loadCatalog({ p: plan('p', ['a', 'a']) }, {})).toThrow(PlanCatalogError);
-    const support = { privacy: { task_id: 's', name: 's', checkpoints: [{ checkpoint_id: 'a', description: 'd', question: 'q', criteria: {} }] } };
+    const support = { privacy: { task_id: 's', name: 's', checkpoints: [{ checkpoint_id: 'a', description: 'd', slot: { type: 'yes_no' }, question: { en: 'q' } }] } };
     expect(() => loadCatalog({ p: plan('p', ['a']) }, support)).toThrow(/not unique/);
   });
   it('rejects a schema violation naming the file', () => {
@@ -98,7 +120,9 @@ describe('PlanCatalogCheckpointSource', () => {
     const cps = await source.initial({ plan: 'medication_adherence', conversation_id: 'c', task_id: 'medication_adherence_main' });
     expect(cps.map((c) => c.checkpoint_id)).toEqual(['meds_list', 'meds_taken', 'meds_side_effects', 'meds_refill']);
     cps[0]!.criteria.min_words = 99;
+    cps[0]!.questions!.en = 'changed';
     expect(getPlan('medication_adherence')!.main_task.checkpoints[0]!.criteria.min_words).toBeUndefined();
+    expect(getPlan('medication_adherence')!.main_task.checkpoints[0]!.questions!.en).not.toBe('changed');
   });
   it('an unknown plan is an UnknownPlanError listing the plans', async () => {
     await expect(new PlanCatalogCheckpointSource().initial({ plan: 'nope', conversation_id: 'c', task_id: 't' })).rejects.toThrow(UnknownPlanError);

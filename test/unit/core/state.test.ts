@@ -71,9 +71,9 @@ describe('migrateState', () => {
     expect(migrateState(s)).toBe(s);
   });
 
-  it('migrates v0 (no schema_version) to v1: statuses from completed flags, context from history', () => {
+  it('migrates v0 (no schema_version) through v1 to v2: statuses from completed flags, context from history', () => {
     const s = migrateState(v0());
-    expect(s.schema_version).toBe(1);
+    expect(s.schema_version).toBe(2);
     expect(statuses(s)).toEqual([
       ['active', 'checkin_mood:complete', 'checkin_sleep:in_progress', 'checkin_meals:pending'],
       ['active', 'privacy_consent:pending'],
@@ -91,8 +91,38 @@ describe('migrateState', () => {
     });
     expect(s).toMatchObject({ is_paused: false, requires_human: false, pause_log: [], channel: null, turn_count: 3 });
     expect(checkTaskStack(s)).toEqual([]);
-    // and the result is itself a valid v1 state
+    // and the result is itself a valid current state
     expect(migrateState(s)).toBe(s);
+  });
+
+  it('migrates a stored v1 conversation to v2: slots from the legacy criteria, questions as English, no values', () => {
+    const v1 = {
+      ...migrateState(v0()),
+      schema_version: 1,
+    } as Record<string, unknown>;
+    delete v1['language'];
+    delete v1['noted'];
+    delete v1['stopped'];
+    const tasks = v1['task_stack'] as Array<{ checkpoints: Array<Record<string, unknown>> }>;
+    for (const t of tasks) for (const c of t.checkpoints) { delete c['slot']; delete c['questions']; }
+    tasks[0]!.checkpoints[0]!['criteria'] = { keywords_any: ['good', 'bad'] };
+    tasks[0]!.checkpoints[1]!['criteria'] = { keywords_any: ['1', '2', '3', '10'] };
+    tasks[0]!.checkpoints[2]!['criteria'] = { agent_finding: { agent: 'nutrition', key: 'meals' } };
+    const s = migrateState(v1);
+    expect(s.schema_version).toBe(2);
+    expect(s.task_stack[0]!.checkpoints.map((c) => c.slot?.type)).toEqual(['free_text', 'scale', 'meals']);
+    expect(s.task_stack[0]!.checkpoints[1]!.questions).toEqual({ en: 'Sleep' });
+    expect(s.task_stack[0]!.checkpoints.every((c) => c.value === undefined)).toBe(true);
+    expect(statuses(s)[0]).toEqual(['active', 'checkin_mood:complete', 'checkin_sleep:in_progress', 'checkin_meals:pending']);
+    expect(s).toMatchObject({ language: 'en', noted: {}, stopped: false });
+    expect(checkTaskStack(s)).toEqual([]);
+    expect(migrateState(s)).toBe(s);
+  });
+
+  it('a v2 state with an unknown slot type or a malformed value is a StateMigrationError', () => {
+    const s = structuredClone(migrateState(v0())) as unknown as { task_stack: Array<{ checkpoints: Array<Record<string, unknown>> }> };
+    s.task_stack[0]!.checkpoints[0]!['value'] = { type: 'scale', score: 'seven' };
+    expect(() => migrateState(s)).toThrow(StateMigrationError);
   });
 
   it('migrates a paused v0 conversation to paused v1 with a pause record', () => {

@@ -3,7 +3,7 @@ import type { AgentResult } from '../../../functions/contracts/agent.js';
 import type { FanoutResult } from '../../../functions/core/ports.js';
 import { routeResponder } from '../../../functions/core/routing.js';
 import { RECENT_TURNS } from '../../../functions/core/state.js';
-import { beginTurn, currentPosition } from '../../../functions/core/task-stack.js';
+import { beginTurn } from '../../../functions/core/task-stack.js';
 import { serverTimingHeader, TurnTimer } from '../../../functions/core/timing.js';
 import {
   appendTurnContext,
@@ -14,7 +14,7 @@ import {
   EVALUATION_TTL_MS,
   FALLBACK_REPLY,
   HOLDING_REPLY,
-  readChecklistVerdict,
+  readTurnEvaluation,
   servicesForTurn,
   type CachedEvaluation,
 } from '../../../functions/core/turn-engine.js';
@@ -55,33 +55,77 @@ describe('servicesForTurn', () => {
     const s = withCriteria({ agent_finding: { agent: 'nutrition', key: 'meals' } });
     expect(servicesForTurn({ ...s, is_paused: true }, ['followup'])).toEqual(['followup']);
     const done = applyFanoutResult(s, { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', checklist('a', true))]) }).state;
-    expect(servicesForTurn(done, [])).toEqual([]);
+    // With every checkpoint settled only the checklist runs (it still hears corrections and "bye").
+    expect(servicesForTurn(done, [])).toEqual(['checklist']);
+    expect(servicesForTurn(done, [], ['nutrition'])).toEqual([]);
   });
 });
 
 describe('checkpoint evaluation', () => {
-  const started = () => beginTurn(stateWith(['a', 'b']));
-  const cp = () => currentPosition(started())!.checkpoint;
+  const started = () => {
+    const st = beginTurn(stateWith(['a', 'b']));
+    st.task_stack[0]!.checkpoints[0]!.slot = { type: 'scale' };
+    st.task_stack[0]!.checkpoints[1]!.slot = { type: 'yes_no' };
+    return st;
+  };
 
-  it('uses the checklist verdict only for the current checkpoint id', () => {
-    const args = { conversationId: 'c', checkpoint: cp(), text: 't', now: T0 };
-    expect(readChecklistVerdict({ ...args, agents: { checklist: ok('checklist', checklist('a', true)) } })).toEqual({ checkpoint_id: 'a', complete: true, source: 'checklist' });
-    expect(readChecklistVerdict({ ...args, agents: { checklist: ok('checklist', checklist('b', true)) } })).toBeNull();
-    expect(readChecklistVerdict({ ...args, agents: { checklist: ok('checklist', { flags: { checkpoint_complete: true } }) } })).toBeNull();
-    expect(readChecklistVerdict({ ...args, agents: {} })).toBeNull();
+  it('reads typed values for any checkpoint, a legacy verdict only for the current checkpoint id', () => {
+    const args = { state: started(), text: 't', now: T0 };
+    const typed = readTurnEvaluation({ ...args, agents: { checklist: ok('checklist', { findings: { values: { a: { type: 'scale', score: 7 }, b: { type: 'yes_no', answer: false } } } }) } });
+    expect(typed?.evaluation.values).toEqual({ a: { type: 'scale', score: 7 }, b: { type: 'yes_no', answer: false } });
+    // A value of the wrong type, out of range, or for an unknown checkpoint is dropped.
+    const bad = readTurnEvaluation({ ...args, agents: { checklist: ok('checklist', { findings: { values: { a: { type: 'scale', score: 70 }, b: { type: 'scale', score: 1 }, zz: { type: 'yes_no', answer: true } } } }) } });
+    expect(bad?.evaluation.values).toEqual({});
+    expect(readTurnEvaluation({ ...args, agents: { checklist: ok('checklist', checklist('a', true)) } })?.evaluation.legacyComplete).toBe(true);
+    expect(readTurnEvaluation({ ...args, agents: { checklist: ok('checklist', checklist('b', true)) } })?.evaluation.legacyComplete).toBe(false);
+    expect(readTurnEvaluation({ ...args, agents: {} })).toBeNull();
   });
 
-  it('caches a verdict for one minute and reuses it when the checklist gives none', () => {
+  it('caches an evaluation for one minute and reuses it when the checklist gives none', () => {
     const cache = new MapCache<CachedEvaluation>();
-    const base = { conversationId: 'c', checkpoint: cp(), text: 'I slept well', cache };
-    readChecklistVerdict({ ...base, now: T0, agents: { checklist: ok('checklist', checklist('a', true)) } });
-    expect([...cache.map.values()]).toEqual([{ complete: true, evaluated_at: T0 }]);
+    const base = { state: started(), text: 'I slept well', cache };
+    readTurnEvaluation({ ...base, now: T0, agents: { checklist: ok('checklist', { findings: { values: { a: { type: 'scale', score: 6 } } } }) } });
+    expect([...cache.map.values()][0]).toMatchObject({ complete: true, evaluated_at: T0 });
     expect([...cache.map.keys()][0]).not.toContain('slept'); // the key never holds user text
     const failed = { checklist: { agent: 'checklist', status: 'timeout', latency_ms: 100 } as AgentResult };
-    expect(readChecklistVerdict({ ...base, now: T0 + EVALUATION_TTL_MS - 1, agents: failed })).toEqual({ checkpoint_id: 'a', complete: true, source: 'cache' });
-    expect(readChecklistVerdict({ ...base, now: T0 + EVALUATION_TTL_MS, agents: failed })).toBeNull();
-    expect(readChecklistVerdict({ ...base, text: 'other text', now: T0 + 1, agents: failed })).toBeNull();
+    expect(readTurnEvaluation({ ...base, now: T0 + EVALUATION_TTL_MS - 1, agents: failed })).toMatchObject({ source: 'cache', evaluation: { values: { a: { type: 'scale', score: 6 } } } });
+    expect(readTurnEvaluation({ ...base, now: T0 + EVALUATION_TTL_MS, agents: failed })).toBeNull();
+    expect(readTurnEvaluation({ ...base, text: 'other text', now: T0 + 1, agents: failed })).toBeNull();
     expect(evaluationCacheKey('c', 'a', 'x')).not.toBe(evaluationCacheKey('c', 'b', 'x'));
+  });
+
+  it('a value for a later checkpoint completes it out of order; the asked checkpoint stays in progress', () => {
+    const r = applyFanoutResult(started(), { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', { findings: { values: { b: { type: 'yes_no', answer: true } } } })]) });
+    expect(statuses(r.state)).toEqual([['active', 'a:in_progress', 'b:complete']]);
+    expect(r.state.task_stack[0]!.checkpoints[1]!.value).toEqual({ type: 'yes_no', answer: true });
+  });
+
+  it('declined and skipped: a refusal declines the asked checkpoint; two unusable answers skip it', () => {
+    const declined = applyFanoutResult(started(), { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', { findings: { declined: ['a'] } })]) });
+    expect(statuses(declined.state)).toEqual([['active', 'a:declined', 'b:pending']]);
+    expect(declined.state.task_stack[0]!.checkpoints[0]!.value).toBeUndefined();
+    const askedTwice = started();
+    askedTwice.task_stack[0]!.checkpoints[0]!.asked = 2;
+    const skipped = applyFanoutResult(askedTwice, { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', { findings: {} })]) });
+    expect(statuses(skipped.state)).toEqual([['active', 'a:skipped', 'b:pending']]);
+    expect(skipped.state.task_stack[0]!.checkpoints[0]!.completed_at).toBeUndefined();
+    // A stop turn skips nothing: the next message resumes on the same question.
+    const stopped = applyFanoutResult(askedTwice, { query: makeQuery(), now: T0, fanout: fanout([ok('checklist', { findings: { intent: 'stop' } })]) });
+    expect(statuses(stopped.state)).toEqual([['active', 'a:in_progress', 'b:pending']]);
+    expect(stopped.state.stopped).toBe(true);
+  });
+
+  it('counts the question the reply asked; a later value corrects a complete checkpoint', () => {
+    const r = applyFanoutResult(started(), {
+      query: makeQuery(),
+      now: T0,
+      fanout: fanout([ok('checklist', { findings: { values: { a: { type: 'scale', score: 3 } } } })], {
+        output: { responder: 'primary', response: 'q?', is_enriched: false, asks_checkpoint_id: 'b' },
+      }),
+    });
+    expect(r.state.task_stack[0]!.checkpoints[1]!.asked).toBe(1);
+    const corrected = applyFanoutResult(beginTurn(r.state), { query: makeQuery(), now: T0 + 1, fanout: fanout([ok('checklist', { findings: { values: { a: { type: 'scale', score: 5 } } } })]) });
+    expect(corrected.state.task_stack[0]!.checkpoints[0]).toMatchObject({ status: 'complete', value: { type: 'scale', score: 5 } });
   });
 });
 

@@ -16,7 +16,7 @@ describe('inspectConversation', () => {
       individual_id: 'ind-1',
       plan: 'accountability',
       services: ['followup'],
-      schema_version: 1,
+      schema_version: 2,
       version: 1,
       turn_count: 1,
       is_paused: false,
@@ -29,10 +29,14 @@ describe('inspectConversation', () => {
     });
     expect(view.task_stack[0]!.checkpoints[0]).toEqual({
       checkpoint_id: 'acct_review',
-      description: 'Progress on the previous commitment',
+      description: 'How the last plan went',
       status: 'complete',
       source: 'plan',
       completed_at: '2026-11-23T09:00:30.000Z',
+      // A legacy verdict (no typed value) completes the checkpoint without a value; the slot is shown.
+      slot: 'outcome',
+      value: null,
+      asked: 0,
     });
     expect(view.task_stack[1]).toMatchObject({ task_id: 'support_followup', kind: 'support', service: 'followup', status: 'active' });
     expect(JSON.stringify(view)).not.toContain('555-0100');

@@ -76,8 +76,9 @@ describe('nutrition_coaching with the nutrition service', () => {
       { agents: { checklist: checklist('nutri_hydration', true), nutrition: { findings: { water_ml: 1500 } } } },
     ]);
     const t1 = await h.say('Porridge for breakfast');
-    // the checklist is added to judge the checkpoint; nutrition (named by its criteria) was requested anyway
-    expect(h.fanout.selects[0]).toEqual(['nutrition', 'checklist']);
+    // the checklist is added to judge the checkpoints, and followup because an open checkpoint (nutri_goal)
+    // collects a commitment — any open checkpoint may be answered this turn; nutrition was requested anyway
+    expect(h.fanout.selects[0]).toEqual(['nutrition', 'checklist', 'followup']);
     expect(Object.keys(t1.response.sync_agent_results).sort()).toEqual(['checklist', 'followup', 'human_intervention', 'nutrition', 'privacy']);
     expect(t1.response.sync_agent_results['nutrition']![0]).toMatchObject({ agent: 'nutrition', status: 'ok' });
     expect(t1.response.sync_agent_results['human_intervention']![0]!.status).toBe('skipped');

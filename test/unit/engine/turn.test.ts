@@ -126,7 +126,7 @@ describe('loading', () => {
     });
     const t = await h.say('slept fine');
     expect(done(t)).toEqual(['checkin_mood', 'checkin_sleep']);
-    expect(h.store.items.get('c-1')!.state.schema_version).toBe(1);
+    expect(h.store.items.get('c-1')!.state.schema_version).toBe(2);
   });
 
   it('an unknown plan for a new conversation is an UnknownPlanError', async () => {
