@@ -158,6 +158,9 @@ export const SETTINGS = {
   agents: setting(z.union([z.string().min(1), z.record(z.string(), z.unknown())], { error: 'must be registry JSON, an object, or a file path' }).optional(), {
     doc: 'agent registry override (JSON, object, or a file path), see docs/agents.md',
   }),
+  alarmEmail: setting(z.email({ error: (i) => `must be an email address, got ${describe(i.input)}` }).optional(), {
+    doc: 'subscribe this address to the alarm topic (confirm the subscription mail)',
+  }),
   samLocal: setting(flag(), { default: false, doc: 'declare local endpoint variables so `sam local invoke --env-vars` can set them (never for a deploy)' }),
 } satisfies Record<string, SettingSpec<never> | SettingSpec<unknown>>;
 

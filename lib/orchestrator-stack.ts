@@ -24,6 +24,8 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: o.http.api.url, description: 'Base URL: POST {ApiUrl}orchestrate' });
     new CfnOutput(this, 'TableName', { value: o.stateTable.table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: o.workflow.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: o.workers.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: o.workers.deadLetterQueue.queueUrl, description: 'npm run dead-letters -- --queue-url <this>' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: o.alarms.topic.topicArn, description: 'Subscribe your pager to this topic' });
+    new CfnOutput(this, 'DashboardUrl', { value: o.alarms.dashboardUrl, description: 'CloudWatch operations dashboard' });
   }
 }

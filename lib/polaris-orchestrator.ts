@@ -157,7 +157,9 @@ export class PolarisOrchestrator extends Construct {
       orchestrate: orchestrate.fn,
       stateMachine: workflow.stateMachine,
       deadLetterQueue: workers.deadLetterQueue,
+      table,
       key,
+      alarmEmail: config.alarmEmail,
     });
 
     // Acknowledgements are metadata only: harmless without cdk-nag, and they keep a platform team's

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
@@ -25,9 +26,12 @@ import { StoreUnavailableError } from '../core/ports.js';
 import type { IdempotencyStore, StoredHttpResponse } from '../adapters/idempotency.js';
 import { orchestrateTurn, type TurnDeps } from './turn.js';
 import { inspectConversation, resumeConversation } from './operator.js';
+import { publishAgentMetrics, withRequestId } from './observability.js';
 import { bodyText, header, json, problem, type HttpResult } from './http.js';
 
-export const SERVICE_VERSION = '0.1.0';
+// The package version, defined at bundle time from package.json (lib/constructs/function.ts); 'dev' unbundled.
+declare const __POLARIS_VERSION__: string | undefined;
+export const SERVICE_VERSION: string = typeof __POLARIS_VERSION__ === 'string' ? __POLARIS_VERSION__ : 'dev';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface OrchestrateDeps extends TurnDeps {
@@ -102,6 +106,7 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
       .flat()
       .filter((a) => a.status === 'error' || a.status === 'timeout').length;
     if (failed) metrics.addMetric('AgentFailures', MetricUnit.Count, failed);
+    publishAgentMetrics(metrics, r.sync_agent_results);
     log.info('turn committed', {
       requires_human: r.requires_human,
       is_paused: r.is_paused,
@@ -194,6 +199,7 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
         result = errorToResponse(err, requestId, logger);
       }
     }
+    result = withRequestId(result, requestId);
     result.headers['x-request-id'] = requestId;
     const origin = header(event, 'Origin');
     if (origin && cors.includes(origin)) {
@@ -207,7 +213,8 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
   };
 
   const app = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Every log line carries the API Gateway request id as correlation_id (the same id as the access log).
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: correlationPaths.API_GATEWAY_REST }))
     .use(logMetrics(metrics));
   // Responses are not added to the trace: they carry health data.
   if (deps.tracer) app.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
