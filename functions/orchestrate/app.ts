@@ -14,7 +14,6 @@ import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Tracer } from '@aws-lambda-powertools/tracer';
@@ -184,6 +183,9 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
 
   const route = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+    // Every log line carries the API Gateway request id as correlation_id (the id of the access log line).
+    // Set directly: the correlationIdPath option needs @aws-lambda-powertools/jmespath (one more bundle dependency).
+    logger.setCorrelationId(requestId);
     const key = `${event.httpMethod} ${event.resource}`;
     const fn = ROUTES[key];
     let result: HttpResult;
@@ -213,8 +215,7 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
   };
 
   const app = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    // Every log line carries the API Gateway request id as correlation_id (the same id as the access log).
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: correlationPaths.API_GATEWAY_REST }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics));
   // Responses are not added to the trace: they carry health data.
   if (deps.tracer) app.use(captureLambdaHandler(deps.tracer, { captureResponse: false }));
