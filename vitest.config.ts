@@ -7,7 +7,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
-    testTimeout: 30_000,
+    // Generous: the first CDK synth in a worker takes 30+ s when 2 cores are shared by several test runs.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     env: {
       POWERTOOLS_TRACE_ENABLED: 'false',

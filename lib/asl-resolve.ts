@@ -124,3 +124,38 @@ export function localTaskHandlers(
     ]),
   );
 }
+
+/**
+ * aws-local-stepfunctions implements `States.JsonMerge(a, b, false)` as `Object.assign(a, b)`: it MUTATES
+ * its first argument, so `States.JsonMerge($.input, …)` grows `$.input` in the state (AWS's is pure). This
+ * rewrites every JsonMerge's first argument `a` to a fresh shallow copy,
+ * `States.JsonMerge(States.StringToJson('{}'), a, false)` — the same value on AWS — so a local run's state
+ * matches AWS's. Needed where state sizes are measured.
+ */
+export function withPureJsonMerge<T>(asl: T): T {
+  const CALL = 'States.JsonMerge(';
+  const rewrite = (s: string): string => {
+    let out = s;
+    for (let i = out.lastIndexOf(CALL); i !== -1; i = i === 0 ? -1 : out.lastIndexOf(CALL, i - 1)) {
+      const start = i + CALL.length;
+      let depth = 0;
+      let end = start;
+      for (; end < out.length; end++) {
+        const c = out[end];
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if (c === ',' && depth === 0) break;
+      }
+      const first = out.slice(start, end).trim();
+      out = `${out.slice(0, start)}States.JsonMerge(States.StringToJson('{}'), ${first}, false)${out.slice(end)}`;
+    }
+    return out;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.includes(CALL) ? rewrite(v) : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(asl) as T;
+}

@@ -193,6 +193,9 @@ export const SETTINGS = {
   jwtJwksUri: setting(httpUrl().optional(), { doc: 'auth=jwt: JWKS URL (default <issuer>/.well-known/jwks.json)' }),
   jwtTenantClaim: setting(z.string().min(1), { default: 'tenant', doc: 'auth=jwt: the claim holding the tenant id' }),
   jwtRoleClaim: setting(z.string().min(1), { default: 'role', doc: 'auth=jwt: the claim holding the role (client or operator)' }),
+  alarmEmail: setting(z.email({ error: (i) => `must be an email address, got ${describe(i.input)}` }).optional(), {
+    doc: 'subscribe this address to the alarm topic (confirm the subscription mail)',
+  }),
   samLocal: setting(flag(), { default: false, doc: 'declare local endpoint variables so `sam local invoke --env-vars` can set them (never for a deploy)' }),
 } satisfies Record<string, SettingSpec<never> | SettingSpec<unknown>>;
 

@@ -27,5 +27,7 @@ export class OrchestratorStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: o.workers.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'EscalationBusName', { value: o.escalations.bus.eventBusName });
     new CfnOutput(this, 'CareTeamTopicArn', { value: o.escalations.careTeamTopic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: o.alarms.topic.topicArn, description: 'Subscribe your pager to this topic' });
+    new CfnOutput(this, 'DashboardUrl', { value: o.alarms.dashboardUrl, description: 'CloudWatch operations dashboard' });
   }
 }

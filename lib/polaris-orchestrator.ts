@@ -165,7 +165,9 @@ export class PolarisOrchestrator extends Construct {
       orchestrate: orchestrate.fn,
       stateMachine: workflow.stateMachine,
       deadLetterQueue: workers.deadLetterQueue,
+      table,
       key,
+      alarmEmail: config.alarmEmail,
     });
 
     this.escalations = new EscalationEvents(this, 'Escalations', {

@@ -15,6 +15,7 @@
  */
 import { StartSyncExecutionCommand, type StartSyncExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { createSfnClient } from './sfn-client.js';
+import { fitTurnInput } from '../core/payload-budget.js';
 import {
   AgentOutputSchema,
   ResponderOutputSchema,
@@ -188,7 +189,9 @@ export class StepFunctionsFanout implements AgentFanout {
       mode[n] = args.selection.run.includes(n) ? 'run' : args.selection.circuit_open.includes(n) ? 'circuit_open' : 'skipped';
     }
     const { timeouts } = computeBudget(registry, args.selection.run, args.responder, this.clock.now(), args.deadline, this.budget);
-    return { input: args.input, mode, timeouts, responder: args.responder };
+    // The execution's state must stay under 256 KB: fit the context and give each agent its output budget.
+    const input = fitTurnInput(args.input, graphAgents(registry).length);
+    return { input, mode, timeouts, responder: args.responder };
   }
 
   async run(args: { input: AgentTurnInput; selection: AgentSelection; responder: ResponderName; deadline: number }): Promise<FanoutResult> {

@@ -9,6 +9,8 @@
  *    other statuses) and timeouts retried up to `max_retries` times with a delay of
  *    `base · rate^(n-1)` (0.5 s, 1 s, 2 s); a connection error retried only while attempt < connection_retries
  *    (seed: `if attempt > 0: break`, i.e. at most once);
+ *  - response bodies capped WHILE reading (`maxResponseBytes`, default {@link DEFAULT_MAX_RESPONSE_BYTES}, env
+ *    AGENT_MAX_RESPONSE_BYTES): a longer answer is cut off and is an AgentResponseError, never retried;
  *  - typed errors: AgentTimeoutError (~504), AgentUnavailableError (~502, retries exhausted or connection
  *    failed), AgentClientError (4xx without retry), AgentResponseError (not JSON / breaks the contract).
  */
@@ -18,6 +20,19 @@ import type { RetryPolicy, TimeoutProfile } from '../core/agent-graph.js';
 
 /** Seed HTTP client limits (httpx.Limits). */
 export const HTTP_LIMITS = { maxConnections: 200, maxKeepAliveConnections: 50, keepAliveExpiryMs: 30_000 } as const;
+
+/**
+ * Largest agent response body read, bytes. Well under Step Functions' 256 KB payload: the output the
+ * workflow carries is cut further to the turn's budget (core/payload-budget.ts); this only bounds memory and
+ * time spent on a runaway answer. A privacy answer for the longest text (8000 characters) fits.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
+
+/** `AGENT_MAX_RESPONSE_BYTES` when it is a positive integer, else the default. */
+export function maxResponseBytesFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.AGENT_MAX_RESPONSE_BYTES);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_RESPONSE_BYTES;
+}
 
 /** Statuses the seed never retries. */
 export const NON_RETRYABLE_STATUSES: readonly number[] = [400, 401, 403, 404, 422];
@@ -70,7 +85,8 @@ export class AgentResponseError extends AgentCallError {
 type AttemptFailure =
   | { kind: 'status'; status: number }
   | { kind: 'timeout'; phase: 'pool' | 'connect' | 'write' | 'read' }
-  | { kind: 'connection'; code: string };
+  | { kind: 'connection'; code: string }
+  | { kind: 'too_large'; limit: number };
 
 class AttemptError extends Error {
   constructor(readonly failure: AttemptFailure) {
@@ -92,6 +108,8 @@ export interface HttpAgentClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Injected clock for the deadline. */
   now?: () => number;
+  /** Response bodies longer than this are cut off while reading (default: AGENT_MAX_RESPONSE_BYTES or 64 KiB). */
+  maxResponseBytes?: number;
 }
 
 /** One call of {@link HttpAgentClient.call}. */
@@ -123,6 +141,7 @@ export class HttpAgentClient {
   private readonly httpsAgent: https.Agent;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  readonly maxResponseBytes: number;
 
   constructor(private readonly options: HttpAgentClientOptions = {}) {
     const agentOptions = {
@@ -137,6 +156,7 @@ export class HttpAgentClient {
     this.httpsAgent = new https.Agent(agentOptions);
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.maxResponseBytes = options.maxResponseBytes ?? maxResponseBytesFromEnv();
   }
 
   /** Delay before retry `attempt` (1-based): base · rate^(attempt-1) — seed: 0.5 s, 1 s, 2 s. */
@@ -174,6 +194,10 @@ export class HttpAgentClient {
       } catch (err) {
         if (!(err instanceof AttemptError)) throw err;
         last = err.failure;
+        // The same request gets the same oversized answer: no retry.
+        if (last.kind === 'too_large') {
+          throw new AgentResponseError(call.agent, attempts, `agent ${call.agent} answered more than ${last.limit} bytes (AGENT_MAX_RESPONSE_BYTES)`);
+        }
         if (last.kind === 'connection' && attempt >= call.retry.connection_retries) break;
       }
     }
@@ -236,8 +260,17 @@ export class HttpAgentClient {
       });
       req.on('error', (err: NodeJS.ErrnoException) => fail({ kind: 'connection', code: err.code ?? err.message }));
       req.on('response', (res) => {
+        const limit = this.maxResponseBytes;
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) return fail({ kind: 'too_large', limit });
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          // Stop reading at the cap: a runaway body never reaches memory in full.
+          if (received > limit) fail({ kind: 'too_large', limit });
+          else chunks.push(c);
+        });
         res.on('end', () => finish(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
         res.on('error', (err: NodeJS.ErrnoException) => fail({ kind: 'connection', code: err.code ?? err.message }));
       });

@@ -26,6 +26,7 @@ import {
   type ResponderOutput,
 } from '../contracts/agent.js';
 import type { ConversationStore } from '../core/ports.js';
+import { boundAgentOutput, boundResponderOutput, MAX_AGENT_OUTPUT_BYTES } from '../core/payload-budget.js';
 import { REFERENCE_AGENTS, REFERENCE_RESPONDERS } from '../agents/index.js';
 import { summarize } from '../agents/history.js';
 import { tenantOfEvent } from '../adapters/tenant-of-event.js';
@@ -135,7 +136,7 @@ export async function processAgentEvent(event: unknown, deps: AgentHandlerDeps =
     const respond = REFERENCE_RESPONDERS[parsed.data.responder];
     const out = ResponderOutputSchema.safeParse(respond(parsed.data));
     if (!out.success) throw new InvalidAgentOutputError(parsed.data.responder, issuesOf(out.error));
-    return out.data;
+    return boundResponderOutput(out.data);
   }
   if (obj && typeof obj['agent'] === 'string') {
     const name = obj['agent'];
@@ -154,7 +155,8 @@ export async function processAgentEvent(event: unknown, deps: AgentHandlerDeps =
     }
     const out = AgentOutputSchema.safeParse(output);
     if (!out.success) throw new InvalidAgentOutputError(name, issuesOf(out.error));
-    return out.data;
+    // Every output the workflow carries fits this turn's budget (Step Functions' 256 KB is shared).
+    return boundAgentOutput(out.data, { maxBytes: parsed.data.max_output_bytes ?? MAX_AGENT_OUTPUT_BYTES, text: parsed.data.text });
   }
   throw new InvalidAgentEventError('unknown', [{ path: '(event)', message: 'expected a string field `agent` or `responder`' }]);
 }

@@ -137,6 +137,12 @@ export const AgentTurnInputSchema = z.object({
   context: AgentContextSchema,
   /** Individual memory across conversations (optional: absent without memory). See AgentMemorySchema. */
   memory: AgentMemorySchema.optional(),
+  /**
+   * Bytes (UTF-8 JSON) this turn allows each agent's output, `redacted_text` aside (Step Functions' 256 KB
+   * payload is shared by every agent; see functions/core/payload-budget.ts). Set by the orchestrator; a
+   * larger output loses its findings first. Absent in a direct call: the default applies.
+   */
+  max_output_bytes: z.number().int().positive().optional(),
 });
 export type AgentTurnInput = z.infer<typeof AgentTurnInputSchema>;
 

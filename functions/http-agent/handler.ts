@@ -18,12 +18,7 @@ import {
 } from '../contracts/agent.js';
 import { loadRegistry, type AgentRegistry } from '../core/agent-graph.js';
 import { AgentCallError, AgentResponseError, HttpAgentClient } from '../adapters/http-agent-client.js';
-
-/**
- * An agent output bigger than this (JSON bytes) loses its findings: the execution state holds each ok output
- * twice (the level record and the responder's agent_results) and must stay far below 256 KB.
- */
-export const MAX_OUTPUT_BYTES = 16 * 1024;
+import { boundAgentOutput, boundResponderOutput, MAX_AGENT_OUTPUT_BYTES, OutputTooLargeError } from '../core/payload-budget.js';
 
 /** The event names an agent that is not an http target of the registry (a wiring mistake). */
 export class NotAnHttpAgentError extends Error {
@@ -43,12 +38,6 @@ export interface HttpAgentHandlerDeps {
 }
 
 type InvokerEvent = Record<string, unknown> & { agent?: unknown; responder?: unknown };
-
-/** Keep the output small: drop oversized findings but keep flags (safety) and the summary. */
-export function trimOutput(output: AgentOutput): AgentOutput {
-  if (Buffer.byteLength(JSON.stringify(output)) <= MAX_OUTPUT_BYTES) return output;
-  return { ...output, findings: { truncated: true } };
-}
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
@@ -88,8 +77,16 @@ export function createHttpAgentHandler(deps: HttpAgentHandlerDeps) {
         throw new AgentResponseError(name, res.attempts, `agent ${name} broke the contract (fields: ${fields})`);
       }
       deps.logger?.info('http agent ok', { agent: name, attempts: res.attempts, latency_ms: Date.now() - started });
-      if (isResponder) return parsed.data as ResponderOutput;
-      return trimOutput({ ...(parsed.data as AgentOutput), agent: name });
+      if (isResponder) return boundResponderOutput(parsed.data as ResponderOutput);
+      // A team's service may answer anything the read cap lets through: cut it to this turn's budget.
+      const text = typeof event.text === 'string' ? event.text : '';
+      const maxBytes = typeof event.max_output_bytes === 'number' ? event.max_output_bytes : MAX_AGENT_OUTPUT_BYTES;
+      try {
+        return boundAgentOutput({ ...(parsed.data as AgentOutput), agent: name }, { maxBytes, text });
+      } catch (err) {
+        if (err instanceof OutputTooLargeError) throw new AgentResponseError(name, res.attempts, err.message);
+        throw err;
+      }
     } catch (err) {
       if (err instanceof AgentCallError) {
         deps.logger?.warn('http agent failed', {

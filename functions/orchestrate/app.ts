@@ -30,6 +30,7 @@ import { orchestrateTurn, type TurnDeps } from './turn.js';
 import { AlreadyCommittedError, type TurnArrival } from './turn-lease.js';
 import { preparer, replayed, resolvePrepared } from './exactly-once.js';
 import { inspectConversation, resumeConversation } from './operator.js';
+import { publishAgentMetrics, withRequestId } from './observability.js';
 import { bodyText, header, json, problem, type HttpResult } from './http.js';
 import { listConversationsRoute, turnLogRoute } from './browse.js';
 import { openApiRoute } from './openapi-route.js';
@@ -38,7 +39,9 @@ import { enterRoute, type AccessControl, type TenantScope } from './access.js';
 import { eraseIndividualRoute, listAuditRoute } from './access-routes.js';
 import type { Caller } from './identity.js';
 
-export const SERVICE_VERSION = '0.1.0';
+// The package version, defined at bundle time from package.json (lib/constructs/function.ts); 'dev' unbundled.
+declare const __POLARIS_VERSION__: string | undefined;
+export const SERVICE_VERSION: string = typeof __POLARIS_VERSION__ === 'string' ? __POLARIS_VERSION__ : 'dev';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface OrchestrateDeps extends TurnDeps, Omit<TenantScope, 'store' | 'dispatcher'> {
@@ -162,6 +165,7 @@ const turnRoute: Route = async (event, deps, log, metrics) => {
       metrics.addMetric('TurnLogGapRepaired', MetricUnit.Count, 1);
       log.warn('turn log gap repaired', { turn: outcome.turnLog.repairedTurn });
     }
+    publishAgentMetrics(metrics, r.sync_agent_results);
     log.info('turn committed', {
       requires_human: r.requires_human,
       is_paused: r.is_paused,
@@ -253,6 +257,9 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
 
   const route = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'unknown';
+    // Every log line carries the API Gateway request id as correlation_id (the id of the access log line).
+    // Set directly: the correlationIdPath option needs @aws-lambda-powertools/jmespath (one more bundle dependency).
+    logger.setCorrelationId(requestId);
     const key = `${event.httpMethod} ${event.resource}`;
     const fn = ROUTES[key];
     let result: HttpResult;
@@ -278,6 +285,7 @@ export function createOrchestrateHandler(deps: OrchestrateDeps): (event: APIGate
         result = errorToResponse(err, requestId, logger);
       }
     }
+    result = withRequestId(result, requestId);
     result.headers['x-request-id'] = requestId;
     const origin = header(event, 'Origin');
     if (origin && cors.includes(origin)) {

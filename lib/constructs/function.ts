@@ -3,6 +3,7 @@
  * arm64, ESM bundle with the require shim (the X-Ray SDK does dynamic require), minified with source
  * maps, AWS SDK bundled (faster cold start), explicit log group with retention, active tracing.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -16,6 +17,8 @@ import { Construct } from 'constructs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Repository root (lib/constructs/../..). */
 export const PROJECT_ROOT = path.resolve(here, '..', '..');
+/** The one source of the version: package.json (defined into every bundle as __POLARIS_VERSION__). */
+export const PACKAGE_VERSION: string = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * `sam local invoke --env-vars` only overrides variables the template declares. With `-c samLocal=true`
@@ -102,6 +105,7 @@ export class OrchestratorFunction extends Construct {
         forceDockerBundling: false,
         mainFields: ['module', 'main'],
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        define: { __POLARIS_VERSION__: JSON.stringify(PACKAGE_VERSION) },
       },
     });
   }

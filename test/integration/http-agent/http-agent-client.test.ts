@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AgentClientError,
+  AgentResponseError,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  maxResponseBytesFromEnv,
   AgentTimeoutError,
   AgentUnavailableError,
   HttpAgentClient,
@@ -43,6 +46,29 @@ beforeAll(async () => {
       }
       if (path === '/huge') {
         return send(200, { ...okOutput, findings: { blob: 'x'.repeat(40_000) }, flags: { requires_human: true, severity: 'high' } });
+      }
+      if (path === '/ten-mb-redacted') {
+        // The issue's case: a 10 MB redacted_text, announced by content-length.
+        return send(200, { agent: 'privacy', status: 'ok', findings: {}, flags: {}, redacted_text: 'y'.repeat(10 * 1024 * 1024) });
+      }
+      if (path === '/endless-chunked') {
+        // No content-length: chunks until the client hangs up (counts what was written).
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"agent":"nutrition","status":"ok","findings":{"blob":"');
+        const chunk = 'z'.repeat(16 * 1024);
+        let written = 0;
+        const pump = (): void => {
+          while (!res.destroyed && written < 50 * 1024 * 1024) {
+            written += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end('"}}');
+        };
+        res.on('close', () => hits.set('/endless-chunked:written', written));
+        return pump();
+      }
+      if (path === '/long-redacted') {
+        return send(200, { agent: 'privacy', status: 'ok', findings: {}, flags: {}, redacted_text: 'w'.repeat(2_000) });
       }
       if (path === '/bad-contract') return send(200, { agent: 'nutrition', status: 'great' });
       send(500, {});
@@ -184,6 +210,58 @@ describe('http-agent handler', () => {
     const out = (await createHttpAgentHandler({ registry: registryFor('/huge'), client: client() })(event)) as Record<string, unknown>;
     expect(out.findings).toEqual({ truncated: true });
     expect(out.flags).toEqual({ requires_human: true, severity: 'high' });
+  });
+
+  it('a 10 MB answer is cut off while reading: AgentResponseError naming the cap, no retry', async () => {
+    const c = new HttpAgentClient({ maxResponseBytes: 64 * 1024, sleep: async () => {} });
+    const err = await c
+      .call({ agent: 'privacy', url: `${base}/ten-mb-redacted`, payload: {}, timeouts: { ...timeouts, read: 5 }, retry })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentResponseError);
+    expect((err as Error).message).toContain('more than 65536 bytes');
+    expect(hits.get('/ten-mb-redacted')).toBe(1);
+    c.destroy();
+  });
+
+  it('a body without content-length stops being read at the cap (the server sees the hang-up)', async () => {
+    const c = new HttpAgentClient({ maxResponseBytes: 32 * 1024, sleep: async () => {} });
+    const err = await c
+      .call({ agent: 'nutrition', url: `${base}/endless-chunked`, payload: {}, timeouts: { ...timeouts, read: 5 }, retry })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AgentResponseError);
+    expect(hits.get('/endless-chunked')).toBe(1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(hits.get('/endless-chunked:written') ?? 0).toBeLessThan(50 * 1024 * 1024);
+    c.destroy();
+  });
+
+  it('the cap is configurable by AGENT_MAX_RESPONSE_BYTES and defaults well under 256 KB', () => {
+    expect(maxResponseBytesFromEnv({})).toBe(DEFAULT_MAX_RESPONSE_BYTES);
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBeLessThanOrEqual(128 * 1024);
+    expect(maxResponseBytesFromEnv({ AGENT_MAX_RESPONSE_BYTES: '4096' })).toBe(4096);
+    expect(maxResponseBytesFromEnv({ AGENT_MAX_RESPONSE_BYTES: 'lots' })).toBe(DEFAULT_MAX_RESPONSE_BYTES);
+  });
+
+  it("a redacted_text far longer than the turn's text is an error (privacy fails closed), never cut", async () => {
+    const privacyHttp = mergeRegistry(defaultRegistry(), {
+      agents: { privacy: { target: { type: 'http', url: `${base}/long-redacted` } } },
+      timeouts: { default: timeouts },
+    });
+    const h = createHttpAgentHandler({ registry: privacyHttp, client: client() });
+    const err = await h({ agent: 'privacy', text: 'my email is a@b.co', dependencies: {} }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AgentResponseError');
+    expect((err as Error).message).toMatch(/redacted_text of \d+ bytes/);
+    const fine = await h({ agent: 'privacy', text: 'w'.repeat(2_000), dependencies: {} });
+    expect((fine as Record<string, unknown>).redacted_text).toHaveLength(2_000);
+  });
+
+  it("the output is cut to the turn's max_output_bytes", async () => {
+    const h = createHttpAgentHandler({ registry: registryFor('/huge'), client: client() });
+    const roomy = await h({ ...event, max_output_bytes: 64 * 1024 });
+    expect(JSON.stringify(roomy)).toContain('x'.repeat(40_000));
+    const out = await h({ ...event, max_output_bytes: 2048 });
+    expect(Buffer.byteLength(JSON.stringify(out))).toBeLessThanOrEqual(2048);
+    expect(out).toMatchObject({ agent: 'nutrition', status: 'ok', findings: { truncated: true }, flags: { requires_human: true, severity: 'high' } });
   });
 
   it('refuses an agent that is not an http target', async () => {
