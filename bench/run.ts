@@ -28,6 +28,8 @@ const BENCHMARKS: Array<[string, () => Promise<BenchModule>]> = [
   ['fanout', () => import('./fanout.bench.js')],
   // DynamoDB requests per turn with individual memory vs without (first turn, warm turn).
   ['memory', () => import('./memory.bench.js')],
+  // Bundle sizes (400 KB budget) and orchestrate import time / a bare node start, vs the former build.
+  ['coldstart', () => import('./coldstart.bench.js')],
 ];
 
 async function main(): Promise<void> {

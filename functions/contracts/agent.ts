@@ -4,7 +4,7 @@
  * implementations validate what they receive. A team's own Lambda or HTTP service speaks the same JSON.
  * Documented with examples in docs/contracts.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CONTRACT_VERSION = 1;
 

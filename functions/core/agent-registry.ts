@@ -9,7 +9,7 @@
  * No AWS and no node I/O here: a file path in an override is read through the `readFile` callback the
  * caller passes (lib/ and adapters pass `fs.readFileSync`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import defaultRegistryJson from '../../config/agents.json' with { type: 'json' };
 
 /** core = runs every turn; sync = runs when requested (or needed by one); async = after the commit. */

@@ -95,7 +95,8 @@ export class AgentWorkflow extends Construct {
       const isAsync = agent.type === 'async';
       const fn = new OrchestratorFunction(this, `Agent${pascal(agent.name)}`, {
         ...common,
-        entry: 'functions/agent/handler.ts',
+        // Async agents write the conversation store: their own bundle keeps DynamoDB out of the sync agents'.
+        entry: isAsync ? 'functions/agent/async-handler.ts' : 'functions/agent/handler.ts',
         description: `Reference ${agent.role} "${agent.name}" (${agent.type})`,
         serviceName: `agent-${agent.name}`,
         memorySize: 256,
