@@ -30,6 +30,8 @@ const BENCHMARKS: Array<[string, () => Promise<BenchModule>]> = [
   ['memory', () => import('./memory.bench.js')],
   // Bundle sizes (400 KB budget) and orchestrate import time / a bare node start, vs the former build.
   ['coldstart', () => import('./coldstart.bench.js')],
+  // The HTTP application path per warm turn with in-memory ports, vs the former code and the engine alone.
+  ['app', () => import('./app.bench.js')],
 ];
 
 async function main(): Promise<void> {
