@@ -280,8 +280,9 @@ export class DynamoConversationStore implements ConversationStore {
     if (item['schema_version'] !== state.schema_version) {
       this.rememberLegacy(conversationId, version, Object.keys(raw));
     }
+    // The cache keeps its own frozen copy; `state` is migrateState's fresh object, the caller's alone.
     this.cache?.set<CachedState>('state', this.cacheKey(conversationId), { state, version });
-    return { state: structuredClone(state), version, source: 'table' };
+    return { state, version, source: 'table' };
   }
 
   /** Create or incrementally update the state on the version read, then append TURN#<turn>. */
