@@ -5,7 +5,7 @@
  * Answers are validated with the same schemas as the built-in generator. For initial checkpoints the
  * plan catalog is the fallback, so a down checkpoint service delays nothing and loses nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   CheckpointGenerationOutputSchema,
   GeneratedCheckpointSchema,

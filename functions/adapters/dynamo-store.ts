@@ -303,8 +303,9 @@ export class DynamoConversationStore implements ConversationStore {
       this.rememberLegacy(conversationId, version, Object.keys(raw));
     }
     const marks = readMarks(item);
+    // The cache keeps its own frozen copy; `state` is migrateState's fresh object, the caller's alone.
     this.cache?.set<CachedState>('state', this.cacheKey(conversationId), { state, version, marks });
-    return { state: structuredClone(state), version, source: 'table', marks };
+    return { state, version, source: 'table', marks };
   }
 
   /**

@@ -5,8 +5,10 @@
  * All limits are configurable by env (see `warmCacheOptionsFromEnv`).
  *
  * It is a read hint only: the store's version condition decides correctness, so a stale entry can cost a
- * conflict, never a lost update. Values are deep-copied (structuredClone) on the way in and out, so a caller
- * mutating what it got (the engine works on plain objects) can never corrupt the cached copy.
+ * conflict, never a lost update. A value is copied ONCE on the way in (structuredClone) and deep-frozen; reads
+ * return that frozen copy without another clone. Nothing can corrupt it: the engine's functions never mutate
+ * their input (the tests run them on frozen states), and an accidental write throws instead of silently
+ * changing the cache. A caller that wants to change a value builds a new one (spread), as the engine does.
  * Hit/miss/eviction counts per kind feed metrics and the debug part of `timing_metrics`.
  */
 import { LRUCache } from 'lru-cache';
@@ -105,6 +107,15 @@ export function warmCacheOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): W
   return options;
 }
 
+/** Freeze a plain-data value and everything in it (the cache's own copy). */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
 interface Entry {
   kind: CacheKind;
   value: unknown;
@@ -133,7 +144,7 @@ export class WarmCache {
     this.lru = new LRUCache<string, Entry>({
       max: this.maxEntries,
       maxSize: this.maxBytes,
-      // JSON length is a fair proxy for heap use of plain data and cheap next to the clone we make anyway.
+      // JSON length is a fair proxy for heap use of plain data; computed once per set, never on a read.
       sizeCalculation: (entry) => Math.max(1, JSON.stringify(entry.value)?.length ?? 1),
       // Freshness is checked on read; no timers (a frozen Lambda container must not wake up to purge).
       ttlAutopurge: false,
@@ -154,7 +165,7 @@ export class WarmCache {
     return `${kind}\u0000${key}`;
   }
 
-  /** A deep copy of the fresh value, or undefined (counted as a miss). */
+  /** The fresh value (the cache's deep-frozen copy, shared: never mutate it), or undefined (a miss). */
   get<T>(kind: CacheKind, key: string): T | undefined {
     const entry = this.lru.get(WarmCache.key(kind, key));
     if (entry === undefined) {
@@ -162,15 +173,15 @@ export class WarmCache {
       return undefined;
     }
     this.counters[kind].hits++;
-    return structuredClone(entry.value) as T;
+    return entry.value as T;
   }
 
-  /** Store a deep copy for the kind's TTL (or `ttlSeconds`). A TTL of 0 stores nothing. */
+  /** Store a deep-frozen copy for the kind's TTL (or `ttlSeconds`). A TTL of 0 stores nothing. */
   set<T>(kind: CacheKind, key: string, value: T, ttlSeconds?: number): void {
     const ttl = ttlSeconds === undefined ? this.ttlMs[kind] : ttlSeconds * 1000;
     if (ttl <= 0) return;
     this.counters[kind].sets++;
-    this.lru.set(WarmCache.key(kind, key), { kind, value: structuredClone(value) }, { ttl });
+    this.lru.set(WarmCache.key(kind, key), { kind, value: deepFreeze(structuredClone(value)) }, { ttl });
   }
 
   /** Drop one entry (e.g. after a version conflict proved it stale). */

@@ -188,11 +188,9 @@ export function createAgentHandler(deps: AgentHandlerDeps) {
     });
 }
 
-/** Lazily loads the store factory, so agents other than history never load the DynamoDB client. */
-async function defaultStore(tenant: string): Promise<ConversationStore> {
-  const mod = await import('../adapters/conversation-store.js');
-  return mod.getTenantConversationStore(tenant);
-}
-
-/** The deployed handler: AGENT_NAME from the environment. */
-export const handler = createAgentHandler({ agentName: process.env.AGENT_NAME || undefined, getStore: defaultStore });
+/**
+ * The deployed handler of sync agents and responders: AGENT_NAME from the environment. No conversation
+ * store (and so no DynamoDB client in this bundle): async agents that write the store (history) are
+ * deployed from functions/agent/async-handler.ts.
+ */
+export const handler = createAgentHandler({ agentName: process.env.AGENT_NAME || undefined });

@@ -4,7 +4,7 @@
  * the JWT settings of `auth=jwt` deployments. One schema for the synth (lib/config.ts), the orchestrate
  * function's cold start and the offline stack, so all three reject the same mistakes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A tenant id: part of every key of the tenant's items (`T#<tenant>#…`), so no `#`. */
 export const TENANT_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

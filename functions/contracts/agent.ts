@@ -4,7 +4,7 @@
  * implementations validate what they receive. A team's own Lambda or HTTP service speaks the same JSON.
  * Documented with examples in docs/contracts.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SlotSpecSchema, SlotValueSchema } from './slots.js';
 
 export const CONTRACT_VERSION = 1;

@@ -4,7 +4,7 @@
  * error, not silently dropped) so a client typo such as `conversationId` is reported instead of creating
  * a new conversation under an empty id. A bad request becomes a 400 body that names every bad field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AgentResultSchema } from './agent.js';
 
 /** Identifier shape shared by every id field: safe in DynamoDB keys, logs and URLs. */

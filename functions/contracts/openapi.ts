@@ -7,7 +7,7 @@
  * Examples are not written by hand: `npm run openapi` (bin/openapi.ts) sends real requests to a private
  * offline stack and passes the answers in as `examples`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   BadRequestBodySchema,
   ErrorBodySchema,

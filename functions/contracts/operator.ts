@@ -3,7 +3,7 @@
  * document): the inspection of one conversation, the tenant's conversation list and a conversation's turn
  * log. None of them carries the patient's words unless the deployment stores turn text (`storeTurnText`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ID_PATTERN, TaskStackEntrySchema, type FieldProblem, type ParseResult } from './api.js';
 import { AgentStatusSchema } from './agent.js';
 // Pure zod (no domain logic): the memory engineer's schema is the one source of the memory shape.

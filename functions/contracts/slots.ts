@@ -3,7 +3,7 @@
  * typed value a checklist agent reports for it (`SlotValue`) — structured facts such as a score, a list of
  * foods or an adherence status, never the patient's sentence. Judging lives in functions/core/slots.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The kinds of answer a checkpoint can collect. */
 export const SLOT_TYPES = [

@@ -4,7 +4,7 @@
  * load, so a broken catalog fails the cold start (and the unit tests) with a message naming file and problem
  * instead of failing a conversation halfway.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GeneratedCheckpoint } from '../contracts/agent.js';
 import { SlotSpecSchema } from '../contracts/slots.js';
 import { PlanCatalogError, UnknownPlanError } from './errors.js';

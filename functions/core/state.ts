@@ -4,7 +4,7 @@
  * Bump SCHEMA_VERSION and extend `migrateState` whenever the shape changes, so a conversation stored by
  * an older release still loads after a deploy.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OrchestratorQuery } from '../contracts/api.js';
 import { CompletionCriteriaSchema, type CompletionCriteria } from '../contracts/agent.js';
 import { StateMigrationError } from './errors.js';

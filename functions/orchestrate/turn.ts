@@ -255,7 +255,9 @@ async function runTurn(
   if (loaded === null) {
     state = await timer.time('checkpoints', () => createConversation(deps, query));
   } else {
-    state = migrateState(loaded.state);
+    // The warm cache only holds states that were validated when read from the table (or written by this
+    // engine): no second zod pass on a warm turn. Anything else is validated and migrated here.
+    state = loaded.source === 'cache' ? loaded.state : migrateState(loaded.state);
     // Auth seam: a conversation id never gives access to another individual's conversation.
     if (state.individual_id !== query.individual_id) throw new ConversationNotFoundError(query.conversation_id);
   }

@@ -4,25 +4,11 @@
  * function per lambda-target agent/responder (functions/agent/handler.ts, env AGENT_NAME) and one shared
  * HTTP invoker (functions/http-agent/handler.ts) for http targets.
  *
- * Shape of the generated ASL (JSONPath only — aws-local-stepfunctions ignores JSONata, and the local stack
- * runs this very definition):
- *
- *   Level 0 (Parallel: one branch per agent) → Level 1 → … → Collect results → Route responder (Choice)
- *     → Start <r> → Respond <r> (Task) → Responder <r> done | failed | timed out (Pass, End)
- *
- *   branch of agent X:  X? (Choice on $.mode.X) ─run→ Start X (Pass: EnteredTime, request extras)
- *                         → Run X (Task lambda:invoke, timeout $.timeouts.X via TimeoutSecondsPath, Retry transient
- *                           Lambda errors, Catch Timeout→timeout, ALL→error) → X done (Pass: EnteredTime)
- *                       ─circuit_open→ X circuit open (Pass)   ─else→ X skipped (Pass)
- *
- * Each branch ends in a uniform record { agent, status, started_at, ended_at, out, error? } where `out` is
- * `{ X: output }` when ok and `{}` otherwise, so a dependent's `dependencies` and the responder's
- * `agent_results` are built with States.JsonMerge over `out`s and never hit a missing path.
- * The agent event is AgentRequest FLAT: States.JsonMerge($.input, { agent, dependencies, timeout_seconds })
- * (`timeout_seconds` = the agent's budget this turn, an extra field the contract schemas strip; the HTTP
- * invoker uses it to bound its retries).
+ * The ASL itself is generated in lib/fanout-definition.ts (nested sequences and Parallel branches from the
+ * dependency graph, so each agent starts when its own dependencies finish). A graph that is not
+ * series-parallel still synthesizes; the waits it adds and its bound are reported as a synth warning.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -31,245 +17,25 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
-  agentTaskStateName,
   defaultRegistry,
   graphAgents,
   registryOverrideFrom,
   RESPONDERS,
-  responderTaskStateName,
-  topologicalLevels,
   validateRegistry,
   type AgentConfig,
   type AgentRegistry,
 } from '../../functions/core/agent-graph.js';
+import { buildDefinition, fanoutPlan, type AslObject } from '../fanout-definition.js';
 import { OrchestratorFunction } from './function.js';
 
-/** A JSON object of the Amazon States Language. */
-export type AslObject = { [key: string]: unknown };
-
-/** Transient Lambda service errors worth a retry. An agent's own errors (client errors) never are. */
-export const TRANSIENT_LAMBDA_ERRORS = [
-  'Lambda.ServiceException',
-  'Lambda.AWSLambdaException',
-  'Lambda.SdkClientException',
-  'Lambda.TooManyRequestsException',
-];
-
-/** Errors that mean "the agent took too long": Step Functions' own, and the HTTP invoker's typed one. */
-export const TIMEOUT_ERRORS = ['States.Timeout', 'AgentTimeoutError'];
-
-/** Placeholder ARNs for {@link buildDefinition} when no real functions exist (tests, docs). */
-export function placeholderArn(agent: AgentConfig): string {
-  if (agent.target.type === 'lambda' && agent.target.function_arn) return agent.target.function_arn;
-  if (agent.target.type === 'http') return 'arn:aws:lambda:us-east-1:123456789012:function:polaris-http-agent';
-  return `arn:aws:lambda:us-east-1:123456789012:function:polaris-agent-${agent.name}`;
-}
-
-/** Balanced States.JsonMerge over JSONPaths (depth log2(n), well inside the nesting limit). */
-function mergeExpr(paths: string[]): string {
-  if (paths.length === 1) return paths[0]!;
-  const mid = Math.ceil(paths.length / 2);
-  return `States.JsonMerge(${mergeExpr(paths.slice(0, mid))}, ${mergeExpr(paths.slice(mid))}, false)`;
-}
-
-/** `"key.$": <merge>` or `"key": {}` when there is nothing to merge. */
-function mergedField(key: string, paths: string[]): Record<string, unknown> {
-  return paths.length === 0 ? { [key]: {} } : { [`${key}.$`]: mergeExpr(paths) };
-}
-
-function retryFor(registry: AgentRegistry, agent: AgentConfig): AslObject[] | undefined {
-  const policy = registry.retry_policies[agent.retry]!;
-  if (policy.max_retries === 0) return undefined;
-  return [
-    {
-      ErrorEquals: TRANSIENT_LAMBDA_ERRORS,
-      // ASL intervals are whole seconds (min 1); the seed's 0.5 s rounds up.
-      IntervalSeconds: Math.max(1, Math.ceil(policy.base_delay_seconds)),
-      MaxAttempts: Math.min(policy.max_retries, 3),
-      BackoffRate: policy.backoff_rate,
-      MaxDelaySeconds: 4,
-      JitterStrategy: 'FULL',
-    },
-  ];
-}
-
-function agentBranch(registry: AgentRegistry, name: string, depPaths: string[], arn: string): AslObject {
-  const agent = registry.agents[name]!;
-  const s = {
-    choice: `${name}?`,
-    start: `Start ${name}`,
-    run: agentTaskStateName(name),
-    done: `${name} done`,
-    failed: `${name} failed`,
-    timedOut: `${name} timed out`,
-    skipped: `${name} skipped`,
-    open: `${name} circuit open`,
-  };
-  const ended = (status: string): AslObject => ({
-    Type: 'Pass',
-    Parameters: {
-      agent: name,
-      status,
-      'started_at.$': '$.Payload.started_at',
-      'ended_at.$': '$$.State.EnteredTime',
-      'error.$': '$.error',
-      out: {},
-    },
-    End: true,
-  });
-  const retry = retryFor(registry, agent);
-  return {
-    StartAt: s.choice,
-    States: {
-      [s.choice]: {
-        Type: 'Choice',
-        Choices: [
-          { Variable: `$.mode.${name}`, IsPresent: false, Next: s.skipped },
-          { Variable: `$.mode.${name}`, StringEquals: 'run', Next: s.start },
-          { Variable: `$.mode.${name}`, StringEquals: 'circuit_open', Next: s.open },
-        ],
-        Default: s.skipped,
-      },
-      [s.start]: {
-        Type: 'Pass',
-        Parameters: {
-          'started_at.$': '$$.State.EnteredTime',
-          'timeout_seconds.$': `$.timeouts.${name}`,
-          req: { agent: name, ...mergedField('dependencies', depPaths), 'timeout_seconds.$': `$.timeouts.${name}` },
-        },
-        // At `$.Payload` so that TimeoutSecondsPath `$.Payload.timeout_seconds` resolves both against the raw
-        // state input and against the effective input after Parameters ({ FunctionName, Payload }), which is
-        // what aws-local-stepfunctions reads.
-        ResultPath: '$.Payload',
-        Next: s.run,
-      },
-      [s.run]: {
-        Type: 'Task',
-        Resource: 'arn:aws:states:::lambda:invoke',
-        Parameters: { FunctionName: arn, 'Payload.$': 'States.JsonMerge($.input, $.Payload.req, false)' },
-        TimeoutSecondsPath: '$.Payload.timeout_seconds',
-        ResultSelector: { 'output.$': '$.Payload' },
-        ResultPath: '$.result',
-        ...(retry ? { Retry: retry } : {}),
-        Catch: [
-          { ErrorEquals: TIMEOUT_ERRORS, ResultPath: '$.error', Next: s.timedOut },
-          { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: s.failed },
-        ],
-        Next: s.done,
-      },
-      [s.done]: {
-        Type: 'Pass',
-        Parameters: {
-          agent: name,
-          status: 'ok',
-          'started_at.$': '$.Payload.started_at',
-          'ended_at.$': '$$.State.EnteredTime',
-          out: { [`${name}.$`]: '$.result.output' },
-        },
-        End: true,
-      },
-      [s.timedOut]: ended('timeout'),
-      [s.failed]: ended('error'),
-      [s.skipped]: { Type: 'Pass', Parameters: { agent: name, status: 'skipped', out: {} }, End: true },
-      [s.open]: { Type: 'Pass', Parameters: { agent: name, status: 'circuit_open', out: {} }, End: true },
-    },
-  };
-}
-
-/**
- * Generate the ASL of the fan-out workflow from a registry. `arnFor` gives the function each Task invokes
- * (CDK tokens in the construct; placeholders by default). Pure: tests check the ASL without synth.
- */
-export function buildDefinition(registry: AgentRegistry, arnFor: (agent: AgentConfig) => string = placeholderArn): AslObject {
-  validateRegistry(registry);
-  const levels = topologicalLevels(registry, graphAgents(registry));
-  const levelOf = new Map<string, number>();
-  levels.forEach((l, i) => l.forEach((n) => levelOf.set(n, i)));
-  const outPath = (n: string): string => `$.levels.l${levelOf.get(n)}.${n}.out`;
-
-  const states: Record<string, AslObject> = {};
-  const levelName = (i: number): string => `Level ${i}`;
-  levels.forEach((names, i) => {
-    states[levelName(i)] = {
-      Type: 'Parallel',
-      Comment: `Agents with no unmet dependency at this point: ${names.join(', ')}`,
-      Branches: names.map((n) => {
-        const agent = registry.agents[n]!;
-        const deps = [...agent.dependencies, ...agent.after].filter((d) => levelOf.has(d)).sort();
-        return agentBranch(registry, n, deps.map(outPath), arnFor(agent));
-      }),
-      ResultSelector: Object.fromEntries(names.map((n, b) => [`${n}.$`, `$[${b}]`])),
-      ResultPath: `$.levels.l${i}`,
-      Next: i + 1 < levels.length ? levelName(i + 1) : 'Collect results',
-    };
-  });
-
-  const allAgents = levels.flat().sort();
-  states['Collect results'] = {
-    Type: 'Pass',
-    Comment: 'The ok outputs of every agent, for the responder (ResponderRequest.agent_results).',
-    Parameters: mergedField('agent_results', allAgents.map(outPath)),
-    ResultPath: '$.collected',
-    Next: 'Route responder',
-  };
-  const levelPaths = levels.map((_, i) => `$.levels.l${i}`);
-  const agentsField = mergedField('agents', levelPaths);
-
-  const responders = RESPONDERS.filter((r) => registry.agents[r]);
-  states['Route responder'] = {
-    Type: 'Choice',
-    Choices: responders.map((r) => ({ Variable: '$.responder', StringEquals: r, Next: `Start ${r}` })),
-    Default: 'Start primary',
-  };
-  for (const r of responders) {
-    const agent = registry.agents[r]!;
-    const retry = retryFor(registry, agent);
-    const finish = (status: string, extra: Record<string, unknown>): AslObject => ({
-      Type: 'Pass',
-      Parameters: {
-        ...agentsField,
-        responder: { name: r, status, 'started_at.$': '$.Payload.started_at', 'ended_at.$': '$$.State.EnteredTime', ...extra },
-      },
-      End: true,
-    });
-    states[`Start ${r}`] = {
-      Type: 'Pass',
-      Parameters: {
-        'started_at.$': '$$.State.EnteredTime',
-        'timeout_seconds.$': `$.timeouts.${r}`,
-        req: { responder: r, 'timeout_seconds.$': `$.timeouts.${r}` },
-      },
-      ResultPath: '$.Payload',
-      Next: responderTaskStateName(r),
-    };
-    states[responderTaskStateName(r)] = {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: {
-        FunctionName: arnFor(agent),
-        'Payload.$': 'States.JsonMerge(States.JsonMerge($.input, $.collected, false), $.Payload.req, false)',
-      },
-      TimeoutSecondsPath: '$.Payload.timeout_seconds',
-      ResultSelector: { 'output.$': '$.Payload' },
-      ResultPath: '$.responder_result',
-      ...(retry ? { Retry: retry } : {}),
-      Catch: [
-        { ErrorEquals: TIMEOUT_ERRORS, ResultPath: '$.error', Next: `Responder ${r} timed out` },
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `Responder ${r} failed` },
-      ],
-      Next: `Responder ${r} done`,
-    };
-    states[`Responder ${r} done`] = finish('ok', { 'output.$': '$.responder_result.output' });
-    states[`Responder ${r} timed out`] = finish('timeout', { 'error.$': '$.error' });
-    states[`Responder ${r} failed`] = finish('error', { 'error.$': '$.error' });
-  }
-
-  return {
-    Comment: 'Polaris agent fan-out: agent graph by topological level, then the routed responder (generated from the agent registry)',
-    StartAt: levels.length > 0 ? levelName(0) : 'Collect results',
-    States: states,
-  };
-}
+export {
+  buildDefinition,
+  fanoutPlan,
+  placeholderArn,
+  TIMEOUT_ERRORS,
+  TRANSIENT_LAMBDA_ERRORS,
+  type AslObject,
+} from '../fanout-definition.js';
 
 /** Props of {@link AgentWorkflow}. */
 export interface AgentWorkflowProps {
@@ -329,7 +95,8 @@ export class AgentWorkflow extends Construct {
       const isAsync = agent.type === 'async';
       const fn = new OrchestratorFunction(this, `Agent${pascal(agent.name)}`, {
         ...common,
-        entry: 'functions/agent/handler.ts',
+        // Async agents write the conversation store: their own bundle keeps DynamoDB out of the sync agents'.
+        entry: isAsync ? 'functions/agent/async-handler.ts' : 'functions/agent/handler.ts',
         description: `Reference ${agent.role} "${agent.name}" (${agent.type})`,
         serviceName: `agent-${agent.name}`,
         memorySize: 256,
@@ -367,6 +134,14 @@ export class AgentWorkflow extends Construct {
       return this.agentFunctions[agent.name]!.functionArn;
     };
     const definition = buildDefinition(registry, arnFor);
+    const { bound } = fanoutPlan(registry);
+    if (!bound.exact) {
+      Annotations.of(this).addWarningV2(
+        'polaris:agent-graph-not-series-parallel',
+        `The agent graph is not series-parallel: the workflow adds waits ${bound.extra_waits.map(([a, b]) => `${a} after ${b}`).join(', ')} ` +
+          `(at most ${bound.extra_waits_on_a_chain} on one chain), so the agent phase is at most ${bound.critical_path_factor}× the critical path.`,
+      );
+    }
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-agent-fanout`,

@@ -1,7 +1,13 @@
 /**
  * OrchestratorFunction: a NodejsFunction with the house defaults fixed in one place — nodejs24.x on
- * arm64, ESM bundle with the require shim (the X-Ray SDK does dynamic require), minified with source
- * maps, AWS SDK bundled (faster cold start), explicit log group with retention, active tracing.
+ * arm64, ESM bundle with the require shim (the X-Ray SDK does dynamic require), minified, AWS SDK bundled
+ * (faster cold start than loading the runtime's copy), explicit log group with retention, active tracing.
+ *
+ * Cold start (measured by `npm run bench`, bench/coldstart.bench.ts): the SDK clients resolve credentials
+ * from the environment only (functions/adapters/env-credentials.ts replaces the default provider chain, which
+ * would bundle SSO/INI/STS clients no function uses), the SDK's lazily loaded event-stream support is left out
+ * (functions/adapters/no-event-streams.ts), and source maps are off unless `-c sourceMaps=true`
+ * (`--enable-source-maps` costs ~15 ms and ~13 MiB per cold start; the maps are then shipped and enabled).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -53,6 +59,12 @@ export interface OrchestratorFunctionProps {
   logKey?: kms.IKey;
 }
 
+/** `-c sourceMaps=true`: ship source maps and enable them (readable stack traces, slower cold start). */
+function sourceMapsEnabled(scope: Construct): boolean {
+  const v = scope.node.tryGetContext('sourceMaps');
+  return v === true || v === 'true';
+}
+
 export class OrchestratorFunction extends Construct {
   readonly fn: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
@@ -72,6 +84,7 @@ export class OrchestratorFunction extends Construct {
       description: `${props.serviceName}: runtime role`,
     });
     this.logGroup.grantWrite(this.role);
+    const sourceMaps = sourceMapsEnabled(this);
     this.fn = new nodejs.NodejsFunction(this, 'Fn', {
       role: this.role,
       entry: path.join(PROJECT_ROOT, props.entry),
@@ -88,7 +101,7 @@ export class OrchestratorFunction extends Construct {
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: 'PolarisOrchestrator',
         POWERTOOLS_LOG_LEVEL: props.logLevel,
@@ -99,8 +112,12 @@ export class OrchestratorFunction extends Construct {
         format: nodejs.OutputFormat.ESM,
         target: 'node24',
         minify: true,
-        sourceMap: true,
+        sourceMap: sourceMaps,
         sourcesContent: false,
+        esbuildArgs: {
+          '--alias:@aws-sdk/credential-provider-node': path.join(PROJECT_ROOT, 'functions/adapters/env-credentials.ts'),
+          '--alias:@smithy/core/event-streams': path.join(PROJECT_ROOT, 'functions/adapters/no-event-streams.ts'),
+        },
         bundleAwsSDK: true,
         forceDockerBundling: false,
         mainFields: ['module', 'main'],

@@ -6,6 +6,7 @@
  * - RecordingDispatcher: records checkpoint-generation requests and async agent invocations; can fail.
  * - FixedClock: time only moves when a test moves it.
  */
+import { deepFreeze } from '../../functions/adapters/warm-cache.js';
 import type {
   AgentOutput,
   AgentResult,
@@ -49,11 +50,20 @@ export class InMemoryConversationStore implements ConversationStore {
   readonly calls = { get: 0, commitTurn: 0, update: 0, conflicts: 0 };
   /** Serve reads from the cache when it has the item (like the warm in-container cache). */
   useCache = false;
+  /**
+   * Serve every read as the warm cache now does: one deep-frozen copy, `source: 'cache'`, no clone — so a
+   * core function that mutated its input would throw (proof that the engine never does).
+   */
+  frozenReads = false;
   /** Called before each commit is checked: lets a test inject a concurrent write. */
   beforeCommit?: (conversationId: string) => void;
 
   async get(conversationId: string, options?: { consistent?: boolean; bypassCache?: boolean }): Promise<StoredConversation | null> {
     this.calls.get++;
+    if (this.frozenReads) {
+      const item = this.items.get(conversationId);
+      return item ? { state: deepFreeze(clone(item.state)), version: item.version, source: 'cache' } : null;
+    }
     if (this.useCache && !options?.bypassCache) {
       const hit = this.cache.get(conversationId);
       if (hit) return { state: clone(hit.state), version: hit.version, source: 'cache' };

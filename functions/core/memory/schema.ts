@@ -10,7 +10,7 @@
  *
  * The agents' view of it (AgentMemory, part of the agent contract) lives in contracts/agent.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MEMORY_SCHEMA_VERSION = 1;
 

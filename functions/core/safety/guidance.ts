@@ -8,7 +8,7 @@
  * That is how a responder's own safety-aware reply is recognised and kept; any other reply of an escalating
  * turn is replaced by the configured guidance.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import raw from '../../../config/safety/guidance.json' with { type: 'json' };
 import type { Language } from '../language.js';
 import { SEVERITIES, type CrisisCategory, type Severity } from './types.js';

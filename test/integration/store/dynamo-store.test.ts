@@ -144,8 +144,10 @@ describe('DynamoConversationStore on dynalite', () => {
     const got = (await store.get('warm-1'))!;
     expect(got).toMatchObject({ source: 'cache', version: 1 });
     expect(sent.filter((c) => c.operation === 'GetItem')).toHaveLength(0);
-    // A caller mutating its copy does not change what the next turn reads.
-    got.state.task_stack[0]!.checkpoints = [];
+    // The cached state is shared and deep-frozen: a caller cannot change what the next turn reads.
+    expect(() => {
+      got.state.task_stack[0]!.checkpoints = [];
+    }).toThrow(TypeError);
     expect((await store.get('warm-1'))!.state.task_stack[0]!.checkpoints).toHaveLength(3);
     expect(cache!.stats().kinds.state.hits).toBe(2);
     // bypassCache goes to the table.

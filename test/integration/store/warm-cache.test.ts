@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { CacheConfigError, WarmCache, flattenCacheStats, warmCacheOptionsFromEnv } from '../../../functions/adapters/warm-cache.js';
 
 describe('WarmCache', () => {
-  it('hands out copies: mutating what was set or got never changes the cached value', () => {
+  it('copies once on set and hands out that deep-frozen copy: mutating what was set or got never changes the cached value', () => {
     const cache = new WarmCache();
     const value = { task_stack: [{ id: 'a' }] };
     cache.set('state', 'c1', value);
     value.task_stack.push({ id: 'mutated-after-set' });
+    expect(Object.isFrozen(value)).toBe(false); // the caller's object is left alone
     const got = cache.get<typeof value>('state', 'c1')!;
     expect(got.task_stack).toEqual([{ id: 'a' }]);
-    got.task_stack.push({ id: 'mutated-after-get' });
+    expect(() => got.task_stack.push({ id: 'mutated-after-get' })).toThrow(TypeError);
+    expect(() => {
+      got.task_stack[0]!.id = 'b';
+    }).toThrow(TypeError);
+    // No clone per read: two reads share the one frozen copy.
+    expect(cache.get<typeof value>('state', 'c1')).toBe(got);
     expect(cache.get<typeof value>('state', 'c1')!.task_stack).toEqual([{ id: 'a' }]);
   });
 

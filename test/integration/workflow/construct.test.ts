@@ -1,5 +1,5 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
 import { AgentWorkflow } from '../../../lib/constructs/agent-workflow.js';
@@ -18,6 +18,16 @@ function synth(env: Record<string, string> = {}, logLevel = 'ERROR') {
 }
 
 describe('AgentWorkflow construct', () => {
+  it('reports at synth when the agent graph is not series-parallel: the added waits and the bound', () => {
+    // medication after privacy turns the graph into an N (privacy→nutrition←followup, privacy→medication).
+    const override = JSON.stringify({ agents: { medication: { dependencies: ['privacy'] } } });
+    const { stack } = synth({ AGENT_REGISTRY: override });
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not series-parallel'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]!.entry.data)).toMatch(/adds waits .+ after .+; ?|at most 1 on one chain.*2× the critical path/);
+    expect(Annotations.fromStack(synth().stack).findWarning('*', Match.stringLikeRegexp('series-parallel'))).toHaveLength(0);
+  });
+
   it('an EXPRESS state machine with X-Ray and logs that never include execution data', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {

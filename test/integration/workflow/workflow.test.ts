@@ -31,8 +31,14 @@ describe('the synthesized ASL', () => {
   it('uses JSONPath only, TimeoutSecondsPath from the input, Retry on transient Lambda errors only, Catch to a status', () => {
     const text = JSON.stringify(asl);
     expect(text).not.toContain('JSONata');
-    const level0 = (asl as any).States['Level 0'];
-    const branch = level0.Branches.find((b: any) => b.StartAt === 'privacy?');
+    const find = (scope: any): any => {
+      for (const b of Object.values<any>(scope.States).flatMap((st) => st.Branches ?? [])) {
+        if (b.StartAt === 'privacy?') return b;
+        const hit = find(b);
+        if (hit) return hit;
+      }
+    };
+    const branch = find(asl);
     const task = branch.States['Run privacy'];
     expect(task.TimeoutSecondsPath).toBe('$.Payload.timeout_seconds');
     expect(branch.States['Start privacy'].Parameters['timeout_seconds.$']).toBe('$.timeouts.privacy');
