@@ -15,6 +15,7 @@ import { slotFromCriteria } from '../core/slots/legacy.js';
 import { allSettled, nextCheckpoint, projectOutcomes, questionText } from '../core/slots/questions.js';
 import { sentimentOf } from './nlp.js';
 import { pick, tokenize } from './text.js';
+import { memoryQuestion } from '../core/memory/prompts.js';
 
 /** Text in both languages. */
 type Bi = readonly [en: string, es: string];
@@ -294,7 +295,10 @@ export function composeReply(req: ResponderRequest, tone: Tone): ResponderOutput
   const next = view.next;
   if (next !== null) {
     const attempt = next.asked ?? 0;
-    parts.push(questionText(next, attempt, { language: lang }));
+    // Individual memory (#16) words the first ask from what the person said in earlier conversations.
+    const wording = (cp: { checkpoint_id: string }, n: number, language: Language) =>
+      n > 0 ? undefined : (memoryQuestion({ plan: req.plan, checkpoint_id: cp.checkpoint_id, memory: req.memory, language }) ?? undefined);
+    parts.push(questionText(next, attempt, { language: lang, wording }));
   } else if (view.settled) {
     parts.push(say(lang, pick(tone.closing, seed('end'))));
   } else if (parts.length === 0) {

@@ -97,6 +97,8 @@ export type FieldProblem = z.infer<typeof FieldProblemSchema>;
 export const BadRequestBodySchema = z.object({
   error: z.string(),
   details: z.array(FieldProblemSchema),
+  /** The request's id (correlation with logs and access logs). */
+  request_id: z.string().optional(),
 });
 export type BadRequestBody = z.infer<typeof BadRequestBodySchema>;
 

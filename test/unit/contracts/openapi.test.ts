@@ -34,12 +34,12 @@ describe('OpenAPI document', () => {
     expect(documented.sort()).toEqual([...ROUTE_KEYS].sort());
   });
 
-  it('declares SigV4 and JWT security, and every route but /health and /openapi.json requires one of them', () => {
+  it('declares SigV4 and JWT security, and every route but /health requires one of them (API Gateway authorizes all others)', () => {
     expect(committed.components.securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
     expect(committed.components.securitySchemes.jwt).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     for (const [p, ops] of Object.entries(committed.paths as Record<string, Record<string, { security: unknown[] }>>)) {
       for (const [m, op] of Object.entries(ops)) {
-        if (p === '/health' || p === '/openapi.json') expect(op.security, `${m} ${p}`).toEqual([]);
+        if (p === '/health') expect(op.security, `${m} ${p}`).toEqual([]);
         else expect(op.security, `${m} ${p}`).toEqual([{ sigv4: [] }, { jwt: [] }]);
       }
     }
