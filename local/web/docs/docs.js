@@ -10,7 +10,7 @@ try {
   const res = await fetch('config.json', { cache: 'no-store' });
   if (res.ok) config = await res.json();
 } catch {
-  // A static copy without config: requests go unsigned (only /health and /openapi.json answer).
+  // A static copy without config: requests go unsigned (only /health answers; the document needs a signature too).
 }
 
 window.SwaggerUIBundle({
@@ -20,7 +20,8 @@ window.SwaggerUIBundle({
   validatorUrl: null,
   tryItOutEnabled: false,
   requestInterceptor: async (req) => {
-    if (!config || new URL(req.url, location.href).pathname === '/openapi.json') return req;
+    // Every route but /health is authenticated (the document included): sign everything we can.
+    if (!config) return req;
     const url = new URL(req.url, location.href).toString();
     const headers = {};
     for (const [k, v] of Object.entries(req.headers ?? {})) if (k.toLowerCase() !== 'accept') headers[k.toLowerCase()] = v;

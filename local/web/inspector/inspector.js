@@ -156,7 +156,7 @@ let auditRoute;
 async function hasAudit() {
   if (auditRoute === undefined) {
     try {
-      const doc = await (await fetch(`${settings.api}/openapi.json`)).json();
+      const doc = await api('/openapi.json');
       auditRoute = Boolean(doc.paths?.['/audit']?.get);
     } catch {
       auditRoute = false;
