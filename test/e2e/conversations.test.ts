@@ -5,6 +5,7 @@
  * replies and stop/resume survive the real workflow, the bundles and the DynamoDB store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPlan } from '../../functions/core/plans.js';
 import type { LocalStack } from '../../local/stack.js';
 import { postJson } from '../../local/client.js';
 import { startTestStack, turnBody } from '../support/local-stack.js';
@@ -35,12 +36,13 @@ describe('scripted conversations over HTTP (offline stack)', () => {
       if (turn.detected_agent) detected = turn.detected_agent;
       const res = await postJson(
         `${stack.apiUrl}/orchestrate`,
-        turnBody({ text: turn.say, conversation_id: id, plan: script.plan, services, detected_agent: detected, call_log_id: `${id}-${i}` }),
+        // Each script is its own person: individual memory (#16) must not carry one script's facts into another.
+        turnBody({ text: turn.say, conversation_id: id, individual_id: `ind-${id}`, plan: script.plan, services, detected_agent: detected, call_log_id: `${id}-${i}` }),
       );
       const body = (await res.json()) as {
         response: string;
         checkpoint_progress: Record<string, boolean>;
-        task_stack: Array<{ checkpoints: Array<{ checkpoint_id: string; status: string; value?: Record<string, unknown> }> }>;
+        task_stack: Array<{ checkpoints: Array<{ checkpoint_id: string; status: string; source?: string; value?: Record<string, unknown> }> }>;
       };
       expect(res.status, JSON.stringify(body)).toBe(200);
       const cps = new Map(body.task_stack.flatMap((t) => t.checkpoints.map((c) => [c.checkpoint_id, c] as const)));
@@ -48,9 +50,19 @@ describe('scripted conversations over HTTP (offline stack)', () => {
       const e = turn.expect ?? {};
       for (const [cp, status] of Object.entries(e.status ?? {})) expect(cps.get(cp)?.status, `${context} ${cp}`).toBe(status);
       for (const [cp, value] of Object.entries(e.values ?? {})) expect(cps.get(cp)?.value, `${context} ${cp}`).toMatchObject(value);
-      for (const r of e.reply ?? []) expect(body.response, context).toMatch(r);
+      // Over HTTP the async checkpoint generator may extend the plan with look-ahead checkpoints after a turn
+      // (in-process it does not run): then the conversation honestly goes on with one of them instead of closing.
+      const lookAhead = new Set((getPlan(script.plan)?.extension_checkpoints ?? []).map((c) => c.checkpoint_id));
+      const extended = [...cps.values()].some(
+        (c) => (c.source === 'generated' || lookAhead.has(c.checkpoint_id)) && !['complete', 'declined', 'skipped'].includes(c.status),
+      );
+      if (extended && e.noQuestion === true) {
+        expect((body.response.match(/\?/g) ?? []).length, context).toBeLessThanOrEqual(1);
+      } else {
+        for (const r of e.reply ?? []) expect(body.response, context).toMatch(r);
+        if (e.noQuestion === true) expect(body.response, context).not.toMatch(/\?/);
+      }
       for (const r of e.notReply ?? []) expect(body.response, context).not.toMatch(r);
-      if (e.noQuestion === true) expect(body.response, context).not.toMatch(/\?/);
       expect(body.response, context).not.toBe(previous);
       for (const [cp, c] of cps) expect(body.checkpoint_progress[cp]).toBe(c.status === 'complete');
       previous = body.response;
