@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import raw from '../../../config/safety/guidance.json' with { type: 'json' };
-import type { Language } from '../language.js';
+import { detectLanguage, type Language } from '../language.js';
 import { SEVERITIES, type CrisisCategory, type Severity } from './types.js';
 
 /** Guidance keys: the crisis categories plus `unspecified` (an agent's escalation without a known category). */
@@ -88,7 +88,8 @@ export function composeSafetyReply(args: {
   const categories = args.categories.length > 0 ? [...new Set(args.categories)] : (['unspecified'] as GuidanceCategory[]);
   const severityOf = (i: number): Severity | null => (i === 0 ? args.severity : null);
   const responder = args.responderReply?.trim();
-  if (responder && categories.every((c, i) => carriesGuidance(responder, c, severityOf(i), options))) {
+  // Kept only in the patient's language: an English crisis reply is no help to someone writing in Spanish.
+  if (responder && detectLanguage(responder, args.language) === args.language && categories.every((c, i) => carriesGuidance(responder, c, severityOf(i), options))) {
     return { reply: responder, kept_responder_reply: true };
   }
   let reply = guidanceFor(categories[0]!, args.severity, args.language, options).text;
