@@ -5,48 +5,12 @@
  * checklist agent can actually satisfy with the findings the reference agents emit.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentOutput, AgentResult, AgentTurnInput, ResponderName } from '../../../functions/contracts/agent.js';
-import { REFERENCE_AGENTS, REFERENCE_RESPONDERS } from '../../../functions/agents/index.js';
-import { loadRegistry, selectAgents, selectableServices, topologicalLevels } from '../../../functions/core/agent-graph.js';
+import { selectableServices } from '../../../functions/core/agent-graph.js';
 import { getPlan } from '../../../functions/core/plans.js';
-import type { AgentFanout, AgentSelection, FanoutResult } from '../../../functions/core/ports.js';
+import { ReferenceFanout, referenceRegistry } from '../../support/reference-fanout.js';
 import { done, harness } from './harness.js';
 
-const registry = loadRegistry({ env: {} });
-
-/** Runs the registry's graph with the reference agents, in topological levels, then the responder. */
-class ReferenceFanout implements AgentFanout {
-  readonly ran: string[][] = [];
-  async select(services: string[]): Promise<AgentSelection> {
-    const s = selectAgents(registry, services);
-    return { run: s.run, circuit_open: [], async: s.async };
-  }
-  async run(args: { input: AgentTurnInput; selection: AgentSelection; responder: ResponderName }): Promise<FanoutResult> {
-    const outputs: Record<string, AgentOutput> = {};
-    const agents: Record<string, AgentResult> = {};
-    for (const level of topologicalLevels(registry, args.selection.run)) {
-      for (const name of level) {
-        const cfg = registry.agents[name]!;
-        const dependencies = Object.fromEntries([...cfg.dependencies, ...cfg.after].filter((d) => outputs[d]).map((d) => [d, outputs[d]!]));
-        // Like the workflow, a throwing agent degrades the turn (status error) instead of failing it.
-        try {
-          const output = REFERENCE_AGENTS[name]!({ ...args.input, agent: name, dependencies });
-          outputs[name] = output;
-          agents[name] = { agent: name, status: output.status, latency_ms: 1, output };
-        } catch (err) {
-          agents[name] = { agent: name, status: 'error', latency_ms: 1, error: { type: 'AgentError', message: String(err).slice(0, 500) } };
-        }
-      }
-    }
-    this.ran.push(Object.keys(agents).sort());
-    try {
-      const output = REFERENCE_RESPONDERS[args.responder]({ ...args.input, responder: args.responder, agent_results: outputs });
-      return { agents, responder: { name: args.responder, status: 'ok', latency_ms: 1, output }, duration_ms: 2 };
-    } catch {
-      return { agents, responder: { name: args.responder, status: 'error', latency_ms: 1 }, duration_ms: 2 };
-    }
-  }
-}
+const registry = referenceRegistry;
 
 // One answer per main-task checkpoint, in order, as a person might give it.
 const CONVERSATIONS: Record<string, { detected: string; answers: string[] }> = {
